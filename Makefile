@@ -1,0 +1,39 @@
+# rnn_tf1: `make train` runs the tutorial, `make test` runs the tests.
+# Both create .venv/ and fetch MNIST into data/mnist/ on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Where MNIST lives for everything run from here (CLI, tests, notebook).
+export RNN_TF1_DATA_DIR ?= $(CURDIR)/data/mnist
+
+OPTIMIZER ?= gd
+ARGS ?=
+
+.PHONY: install data train test clean-venv help
+
+help:
+	@echo "make train [OPTIMIZER=gd|adam] [ARGS='--seed 1 ...']   train the tutorial's LSTM"
+	@echo "make test                                             run the test suite"
+	@echo "make data                                             fetch and verify MNIST"
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m rnn_tf1 fetch
+
+train: data
+	$(PY) -m rnn_tf1 train --optimizer $(OPTIMIZER) $(ARGS)
+
+test: data
+	$(PY) -m pytest
+
+clean-venv:
+	rm -rf $(VENV)

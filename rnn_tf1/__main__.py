@@ -1,0 +1,3 @@
+from rnn_tf1.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""One frozen configuration for a run: the tutorial's hyperparameters by default.
+
+Every field has the tutorial's value (or a neutral one where the tutorial had
+none, like the seed).  ``Config.override`` is strict: an unknown key or a value
+out of range is a ``UsageError`` naming the key, never a silent typo.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from rnn_tf1.errors import UsageError
+
+OPTIMIZERS = ("gd", "adam")
+LOG_STYLES = ("step", "iter")
+
+
+def default_data_dir() -> str:
+    """Where MNIST lives unless told otherwise: $RNN_TF1_DATA_DIR or a user cache."""
+    env = os.environ.get("RNN_TF1_DATA_DIR")
+    if env:
+        return env
+    return os.path.join(os.path.expanduser("~"), ".cache", "rnn_tf1", "mnist")
+
+
+@dataclass(frozen=True)
+class Config:
+    # --- the tutorial's training parameters -------------------------------
+    optimizer: str = "gd"          # "gd" = GradientDescentOptimizer (main version), "adam" = AdamOptimizer (variant)
+    learning_rate: float = 0.001   # the tutorial's learning_rate for both optimizers
+    steps: int = 10000             # training_steps: minibatch updates, counted from 1
+    batch_size: int = 128          # images per minibatch
+    display_step: int = 200        # print a progress line every display_step steps (and at step 1 in "step" style)
+    log_style: str = "step"        # "step": `Step N, ...` lines (main); "iter": `Iter N*batch, ...` lines (Adam variant)
+    # --- the tutorial's network parameters --------------------------------
+    num_input: int = 28            # pixels per image row = features per time step
+    timesteps: int = 28            # image rows = time steps the LSTM reads
+    num_hidden: int = 128          # LSTM units (state size of BasicLSTMCell)
+    num_classes: int = 10          # digits 0-9
+    forget_bias: float = 1.0       # BasicLSTMCell's forget_bias
+    # --- data and evaluation ----------------------------------------------
+    validation_size: int = 5000    # read_data_sets: the first 5000 training images are held out as validation
+    test_size: int = 128           # "Testing Accuracy" is measured on the first 128 test images
+    data_dir: str = ""             # where the four MNIST files live; "" = default_data_dir()
+    # --- reproducibility ---------------------------------------------------
+    seed: int = 0                  # graph-level TF seed and the minibatch shuffler's seed (the tutorial set none)
+
+    def __post_init__(self) -> None:
+        if not self.data_dir:
+            object.__setattr__(self, "data_dir", default_data_dir())
+        self.validate()
+
+    def validate(self) -> None:
+        """Reject values the tutorial's program cannot run with, naming the field."""
+        for name in ("steps", "batch_size", "display_step", "num_input", "timesteps",
+                     "num_hidden", "num_classes", "test_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise UsageError(f"{name} must be a positive whole number, got {value!r}")
+        if isinstance(self.validation_size, bool) or not isinstance(self.validation_size, int) \
+                or self.validation_size < 0:
+            raise UsageError(f"validation_size must be a whole number >= 0, got {self.validation_size!r}")
+        lr = self.learning_rate
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+            raise UsageError(f"learning_rate must be a finite number > 0, got {lr!r}")
+        if not isinstance(self.forget_bias, (int, float)) or not math.isfinite(self.forget_bias):
+            raise UsageError(f"forget_bias must be a finite number, got {self.forget_bias!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise UsageError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
+        if self.log_style not in LOG_STYLES:
+            raise UsageError(f"log_style must be one of {', '.join(LOG_STYLES)}, got {self.log_style!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
+            raise UsageError(f"seed must be a whole number from 0 to 2**31-1, got {self.seed!r}")
+
+    def override(self, **changes: Any) -> "Config":
+        """A copy with `changes` applied; unknown keys are an error, not ignored."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise UsageError(f"unknown config key(s): {', '.join(unknown)}")
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> "Config":
+        return cls().override(**dict(values))
+
+
+def check_batch_size(config: Config, train_examples: int) -> None:
+    if config.batch_size > train_examples:
+        raise UsageError(f"batch_size {config.batch_size} is larger than the training set "
+                         f"({train_examples} images)")
+
+
+def tiny_config(**changes: Any) -> Config:
+    """A config for tests: the tutorial's graph and data, a few steps only."""
+    return Config(steps=20, display_step=10).override(**changes)

@@ -1,0 +1,96 @@
+"""The tutorial's TF1 graph: placeholders, BasicLSTMCell + static_rnn, softmax cross-entropy.
+
+`build_model(config)` builds it in a fresh `tf.Graph()` and returns a `Model`
+of named handles (`X`, `Y`, `loss`, `accuracy`, `train_op`, `init`, ...); the
+trainer only `session.run`s those handles.
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import NamedTuple
+
+from rnn_tf1 import tf_env
+from rnn_tf1.config import Config
+from rnn_tf1.errors import UserError
+
+import tensorflow as tf  # noqa: E402  (after tf_env)
+
+tf1 = tf.compat.v1
+
+# The TF1 API this project exists to run announces its own deprecation on every
+# use; those notices are known and say nothing about the run.
+tf.get_logger().setLevel(logging.ERROR)
+warnings.filterwarnings("ignore", message=r".*`tf\.nn\.rnn_cell\.BasicLSTMCell` is deprecated",
+                        category=UserWarning)
+
+
+class Model(NamedTuple):
+    graph: tf.Graph
+    X: tf.Tensor            # (batch, timesteps, num_input) float32 images, one row per time step
+    Y: tf.Tensor            # (batch, num_classes) float32 one-hot labels
+    logits: tf.Tensor       # (batch, num_classes)
+    prediction: tf.Tensor   # softmax(logits)
+    loss: tf.Tensor         # scalar: mean softmax cross-entropy
+    accuracy: tf.Tensor     # scalar: fraction of argmax(prediction) == argmax(Y)
+    train_op: tf.Operation  # one optimizer step on `loss`
+    init: tf.Operation      # global_variables_initializer
+    saver: tf1.train.Saver  # all global variables (optimizer slots included)
+
+
+def _check_tf_environment() -> None:
+    if tf_env.IMPORTED_TOO_EARLY:
+        raise UserError("TensorFlow was imported before rnn_tf1 without TF_USE_LEGACY_KERAS=1; "
+                        "import rnn_tf1 first (or set TF_USE_LEGACY_KERAS=1) so BasicLSTMCell exists")
+
+
+def rnn_logits(x: tf.Tensor, weights: tf.Variable, biases: tf.Variable, config: Config) -> tf.Tensor:
+    """The tutorial's RNN(x, weights, biases): the last LSTM output through a linear layer."""
+    # (batch, 28, 28) -> 28 x (batch, 28): one tensor per image row = per time step.
+    inputs = tf.unstack(x, config.timesteps, axis=1)
+    cell = tf1.nn.rnn_cell.BasicLSTMCell(config.num_hidden, forget_bias=config.forget_bias)
+    # TF 1.x gave the kernel (created with no initializer) glorot-uniform values seeded from
+    # the graph seed.  tf-keras falls back to a Keras initializer with an unseeded random
+    # seed instead, so a seeded run would not repeat; the scope's initializer restores TF1's
+    # (the bias keeps its explicit zeros).  Re-entering the current scope keeps the names.
+    with tf1.variable_scope(tf1.get_variable_scope(), initializer=tf1.glorot_uniform_initializer()):
+        # outputs: 28 x (batch, num_hidden); variables rnn/basic_lstm_cell/{kernel,bias}.
+        outputs, _ = tf1.nn.static_rnn(cell, inputs, dtype=tf.float32)
+    return tf.matmul(outputs[-1], weights) + biases  # (batch, num_classes)
+
+
+def make_optimizer(config: Config) -> tf1.train.Optimizer:
+    if config.optimizer == "gd":
+        return tf1.train.GradientDescentOptimizer(learning_rate=config.learning_rate)
+    if config.optimizer == "adam":
+        return tf1.train.AdamOptimizer(learning_rate=config.learning_rate)
+    raise ValueError(f"unknown optimizer {config.optimizer!r}")  # Config.validate rejects it first
+
+
+def build_model(config: Config) -> Model:
+    """The tutorial's graph, in a new graph seeded with `config.seed`."""
+    _check_tf_environment()
+    graph = tf.Graph()
+    with graph.as_default():
+        tf1.set_random_seed(config.seed)
+        X = tf1.placeholder(tf.float32, [None, config.timesteps, config.num_input], name="X")
+        Y = tf1.placeholder(tf.float32, [None, config.num_classes], name="Y")
+        # The tutorial's unnamed variables, created in its order: Variable (weights['out']),
+        # Variable_1 (biases['out']), both from a standard normal.
+        weights = tf.Variable(tf1.random_normal([config.num_hidden, config.num_classes]))
+        biases = tf.Variable(tf1.random_normal([config.num_classes]))
+        logits = rnn_logits(X, weights, biases, config)
+        prediction = tf.nn.softmax(logits)
+        loss = tf.reduce_mean(tf1.nn.softmax_cross_entropy_with_logits_v2(
+            logits=logits, labels=tf.stop_gradient(Y)))  # TF1's v1 op = v2 with no gradient into labels
+        train_op = make_optimizer(config).minimize(loss)
+        correct_pred = tf.equal(tf.argmax(prediction, 1), tf.argmax(Y, 1))
+        accuracy = tf.reduce_mean(tf.cast(correct_pred, tf.float32))
+        init = tf1.global_variables_initializer()
+        saver = tf1.train.Saver(max_to_keep=2)
+    return Model(graph, X, Y, logits, prediction, loss, accuracy, train_op, init, saver)
+
+
+def count_trainable_parameters(model: Model) -> int:
+    with model.graph.as_default():
+        return sum(int(v.shape.num_elements()) for v in tf1.trainable_variables())

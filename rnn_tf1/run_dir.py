@@ -1,0 +1,91 @@
+"""A run's directory: its stdout log, history, config, result and checkpoint.
+
+A run directory is created new; an existing one is never reused or emptied.
+Layout::
+
+    RUN_DIR/config.json     the Config used
+    RUN_DIR/train.log       exactly what the run printed on stdout
+    RUN_DIR/history.csv     step,loss,accuracy at every displayed step
+    RUN_DIR/result.json     test accuracy, steps done, wall time
+    RUN_DIR/checkpoint/     tf.compat.v1.train.Saver files (model.ckpt-STEP.*)
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import time
+from typing import Any, Iterable, NamedTuple
+
+from rnn_tf1.errors import UsageError
+
+CONFIG_FILE = "config.json"
+LOG_FILE = "train.log"
+HISTORY_FILE = "history.csv"
+RESULT_FILE = "result.json"
+CHECKPOINT_DIR = "checkpoint"
+CHECKPOINT_PREFIX = "model.ckpt"
+
+
+class HistoryRow(NamedTuple):
+    step: int        # the training step after whose update the minibatch was measured
+    loss: float      # minibatch loss
+    accuracy: float  # minibatch training accuracy
+
+
+def default_run_dir(root: str, optimizer: str, seed: int) -> str:
+    """runs/YYYYmmdd-HHMMSS-OPT-seedN, with -2, -3 ... if that name is taken."""
+    base = os.path.join(root, time.strftime("%Y%m%d-%H%M%S") + f"-{optimizer}-seed{seed}")
+    path, n = base, 1
+    while os.path.exists(path):
+        n += 1
+        path = f"{base}-{n}"
+    return path
+
+
+def create(path: str) -> str:
+    """Make `path` as a new, empty run directory (its parents as needed)."""
+    if os.path.exists(path):
+        raise UsageError(f"run directory {path} already exists; choose another --run-dir "
+                         "(runs are never overwritten)")
+    parent = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(parent, exist_ok=True)
+        os.mkdir(path)
+    except FileExistsError:
+        raise UsageError(f"run directory {path} already exists; choose another --run-dir") from None
+    except OSError as exc:
+        raise UsageError(f"cannot create run directory {path}: {exc.strerror}") from None
+    return path
+
+
+def write_text_atomically(path: str, text: str) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def write_json(path: str, data: dict[str, Any]) -> None:
+    write_text_atomically(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def read_json(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def history_csv(rows: Iterable[HistoryRow]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(HistoryRow._fields)
+    for row in rows:
+        writer.writerow([row.step, repr(float(row.loss)), repr(float(row.accuracy))])
+    return buf.getvalue()
+
+
+def read_history(path: str) -> list[HistoryRow]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return [HistoryRow(int(r["step"]), float(r["loss"]), float(r["accuracy"]))
+                for r in csv.DictReader(fh)]

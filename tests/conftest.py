@@ -1,0 +1,25 @@
+"""Shared fixtures: real MNIST (fetched and verified once per session), fresh data sets per test."""
+import os
+
+import rnn_tf1  # noqa: F401  (sets TF_USE_LEGACY_KERAS before TensorFlow is imported)
+import pytest
+
+from rnn_tf1.config import default_data_dir
+from rnn_tf1.mnist_data import Datasets, build_datasets, load_mnist_arrays
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REFERENCE_LOG = os.path.join(REPO, "rnn_tf1", "data", "reference_gd.log")
+
+
+@pytest.fixture(scope="session")
+def mnist_arrays():
+    """Verified real MNIST as uint8 arrays, keyed train_images, train_labels, test_images, test_labels."""
+    return load_mnist_arrays(default_data_dir())
+
+
+@pytest.fixture
+def make_mnist(mnist_arrays):
+    """make_mnist(seed) -> Datasets split as TF1 did, with a fresh shuffler seeded `seed`."""
+    def make(seed: int = 0, validation_size: int = 5000) -> Datasets:
+        return build_datasets(**mnist_arrays, validation_size=validation_size, seed=seed)
+    return make

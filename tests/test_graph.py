@@ -1,0 +1,83 @@
+"""The tutorial's graph: names, sizes, optimizer slots, and the LSTM's math."""
+import numpy as np
+import pytest
+
+from rnn_tf1.config import Config
+from rnn_tf1.graph import build_model, count_trainable_parameters, tf1
+
+
+def variable_shapes(model):
+    with model.graph.as_default():
+        return {v.op.name: tuple(v.shape.as_list()) for v in tf1.global_variables()}
+
+
+def test_variables_and_parameter_count():
+    model = build_model(Config(data_dir="unused"))
+    assert count_trainable_parameters(model) == 81674
+    assert variable_shapes(model) == {
+        "Variable": (128, 10), "Variable_1": (10,),
+        "rnn/basic_lstm_cell/kernel": (156, 512), "rnn/basic_lstm_cell/bias": (512,)}
+    assert model.X.shape.as_list() == [None, 28, 28] and model.Y.shape.as_list() == [None, 10]
+    assert model.X.dtype == model.Y.dtype == tf1.float32
+
+
+def test_gradient_descent_has_no_slots_adam_has_its_own():
+    gd = variable_shapes(build_model(Config(data_dir="unused", optimizer="gd")))
+    adam = variable_shapes(build_model(Config(data_dir="unused", optimizer="adam")))
+    assert set(gd) == {"Variable", "Variable_1", "rnn/basic_lstm_cell/kernel", "rnn/basic_lstm_cell/bias"}
+    extra = set(adam) - set(gd)
+    assert extra == {"beta1_power", "beta2_power"} | {
+        f"{name}/{slot}" for name in gd for slot in ("Adam", "Adam_1")}
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def test_logits_follow_basic_lstm_cell_math():
+    """i, j, f, o = split([x, h] @ kernel + bias); c' = c*s(f+1) + s(i)*tanh(j); h' = tanh(c')*s(o)."""
+    config = Config(data_dir="unused", seed=3)
+    model = build_model(config)
+    x = np.random.RandomState(0).rand(5, 28, 28).astype(np.float32)
+    with tf1.Session(graph=model.graph) as session:
+        session.run(model.init)
+        with model.graph.as_default():
+            values = {v.op.name: v for v in tf1.global_variables()}
+            w, b, kernel, bias = session.run([values["Variable"], values["Variable_1"],
+                                              values["rnn/basic_lstm_cell/kernel"],
+                                              values["rnn/basic_lstm_cell/bias"]])
+        logits = session.run(model.logits, {model.X: x})
+    x64 = x.astype(np.float64)
+    h = c = np.zeros((5, 128))
+    for t in range(28):
+        i, j, f, o = np.split(np.concatenate([x64[:, t], h], 1) @ kernel + bias, 4, axis=1)
+        c = c * sigmoid(f + 1.0) + sigmoid(i) * np.tanh(j)
+        h = np.tanh(c) * sigmoid(o)
+    np.testing.assert_allclose(logits, h @ w + b, rtol=1e-4, atol=1e-4)
+    assert not bias.any()  # BasicLSTMCell's bias starts at zero
+
+
+def test_same_seed_same_initial_weights_other_seed_different():
+    def initial(seed):
+        model = build_model(Config(data_dir="unused", seed=seed))
+        with tf1.Session(graph=model.graph) as session:
+            session.run(model.init)
+            with model.graph.as_default():
+                return session.run(tf1.global_variables())
+    a, b, c = initial(1), initial(1), initial(2)
+    for va, vb in zip(a, b):
+        np.testing.assert_array_equal(va, vb)
+    assert not np.array_equal(a[0], c[0])
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_one_step_lowers_the_loss_on_its_batch(optimizer):
+    model = build_model(Config(data_dir="unused", optimizer=optimizer, learning_rate=0.001))
+    rng = np.random.RandomState(1)
+    feed = {model.X: rng.rand(16, 28, 28), model.Y: np.eye(10)[rng.randint(0, 10, 16)]}
+    with tf1.Session(graph=model.graph) as session:
+        session.run(model.init)
+        before = session.run(model.loss, feed)
+        for _ in range(10):
+            session.run(model.train_op, feed)
+        assert session.run(model.loss, feed) < before

@@ -18,22 +18,25 @@ help:
 	@echo "make test                                             run the test suite"
 	@echo "make data                                             fetch and verify MNIST"
 
+# Recipes are silent and send their chatter to stderr: stdout of `make train` is the
+# tutorial's log and nothing else.
 $(STAMP): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $@
+	@echo "creating $(VENV) and installing rnn_tf1 (first run only)" >&2
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(PY) -m pip install --quiet --upgrade pip >&2
+	@$(PY) -m pip install --quiet -e '.[test]' >&2
+	@touch $@
 
 install: $(STAMP)
 
 data: $(STAMP)
-	$(PY) -m rnn_tf1 fetch
+	@$(PY) -m rnn_tf1 fetch
 
 train: data
-	$(PY) -m rnn_tf1 train --optimizer $(OPTIMIZER) $(ARGS)
+	@$(PY) -m rnn_tf1 train --optimizer $(OPTIMIZER) $(ARGS)
 
 test: data
-	$(PY) -m pytest
+	@$(PY) -m pytest
 
 clean-venv:
 	rm -rf $(VENV)

@@ -11,6 +11,7 @@ import argparse
 import logging
 import math
 import os
+import shlex
 import sys
 import time
 
@@ -28,14 +29,23 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
-    return value
+def _int_range(low: int, high: int | None = None):
+    """An argparse type: a whole number in [low, high]."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(
+                f"must be {'>= ' + str(low) if high is None else f'{low}..{high}'}, got {value}")
+        return value
+    return parse
+
+
+_positive_int = _int_range(1)
+_non_negative_int = _int_range(0)
+_seed = _int_range(0, 2**31 - 1)
 
 
 def _positive_float(text: str) -> float:
@@ -45,16 +55,6 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**31:
-        raise argparse.ArgumentTypeError(f"must be 0..2147483647, got {value}")
     return value
 
 
@@ -74,6 +74,10 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
                         help="step: `Step N, ...` lines (tutorial); iter: `Iter N*batch, ...` lines, "
                              "no step-1 line (Adam variant)")
     parser.add_argument("--seed", type=_seed, default=d.seed, help=f"default {d.seed}")
+    parser.add_argument("--intra-op-threads", type=_non_negative_int, default=d.intra_op_threads,
+                        help="Session threads inside one op (default 0 = TensorFlow's choice)")
+    parser.add_argument("--inter-op-threads", type=_non_negative_int, default=d.inter_op_threads,
+                        help="Session ops run side by side (default 0 = TensorFlow's choice)")
     parser.add_argument("--data-dir", default=None,
                         help="MNIST folder (default $RNN_TF1_DATA_DIR or ~/.cache/rnn_tf1/mnist); "
                              "fetched there if missing")
@@ -83,7 +87,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
     return Config().override(
         optimizer=args.optimizer, learning_rate=args.learning_rate, steps=args.steps,
         batch_size=args.batch_size, display_step=args.display_step, log_style=args.log_style,
-        seed=args.seed, data_dir=args.data_dir or "")
+        seed=args.seed, data_dir=args.data_dir or "", intra_op_threads=args.intra_op_threads,
+        inter_op_threads=args.inter_op_threads)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -103,6 +108,112 @@ def cmd_train(args: argparse.Namespace) -> int:
     log.info("run directory: %s", os.path.abspath(workdir))
     log.info("wall time: %.1f s (%.1f ms per training step, imports and data included)",
              wall, 1000 * wall / config.steps)
+    _compare_to_tutorial(workdir, config)
+    return 0
+
+
+def _compare_to_tutorial(workdir: str, config: Config) -> None:
+    """The comparison summary on stderr, so stdout stays the tutorial's lines."""
+    from rnn_tf1 import compare, fidelity, run_dir
+    from rnn_tf1.log_format import read_log
+    from rnn_tf1.plotting import save_png
+    reference = read_log(fidelity.package_data_path(fidelity.REFERENCE_LOG))
+    run = read_log(os.path.join(workdir, run_dir.LOG_FILE), config.batch_size)
+    result = compare.compare_logs(reference, run, _band_for(config))
+    for line in compare.summary(result).splitlines():
+        log.info("%s", line)
+    log.info("chart: %s", os.path.abspath(os.path.join(workdir, run_dir.CHART_FILE)))
+    log.info("overlay: %s", save_png(compare.overlay(result),
+                                     os.path.abspath(os.path.join(workdir, run_dir.COMPARE_FILE))))
+
+
+def _band_for(config: Config | None, band_path: str | None = None):
+    """The seed band (given, or the shipped one) if it was measured for `config`'s settings."""
+    from rnn_tf1 import fidelity
+    if band_path is None and not os.path.exists(fidelity.package_data_path(fidelity.SHIPPED_BAND)):
+        return None
+    band = fidelity.load_band(band_path)
+    if config is not None:
+        keys = ("optimizer", "learning_rate", "batch_size", "display_step", "log_style", "num_hidden")
+        differing = [k for k in keys if band.config.get(k) != getattr(config, k)]
+        if differing:
+            log.info("seed band not used: it was measured with other %s", ", ".join(differing))
+            return None
+    return band
+
+
+def _read_run_or_log(target: str, batch_size: int | None):
+    """A run directory or a log file -> (ParsedLog, run directory or None, Config or None)."""
+    from rnn_tf1 import run_dir
+    from rnn_tf1.log_format import read_log
+    config = None
+    if os.path.isdir(target):
+        config_path = os.path.join(target, run_dir.CONFIG_FILE)
+        if os.path.exists(config_path):
+            config = Config.from_dict(run_dir.read_json(config_path))
+        batch = batch_size or (config.batch_size if config else 128)
+        return read_log(os.path.join(target, run_dir.LOG_FILE), batch), target, config
+    return read_log(target, batch_size or 128), None, None
+
+
+def _output_path(out: str | None, target: str, run: str | None, in_run: str, suffix: str) -> str:
+    if out:
+        return out
+    if run:
+        return os.path.join(run, in_run)
+    return os.path.splitext(target)[0] + suffix
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from rnn_tf1 import run_dir
+    from rnn_tf1.plotting import save_png, show_figure, tutorial_chart
+    parsed, run, _ = _read_run_or_log(args.target, args.batch_size)
+    fig = tutorial_chart([p.step for p in parsed.points], [p.accuracy for p in parsed.points])
+    out = _output_path(args.out, args.target, run, run_dir.CHART_FILE, "-chart.png")
+    log.info("chart: %s", save_png(fig, out))
+    if args.show:
+        show_figure(fig)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from rnn_tf1 import compare, fidelity, run_dir
+    from rnn_tf1.log_format import read_log
+    from rnn_tf1.plotting import save_png
+    run, workdir, config = _read_run_or_log(args.run_log, args.batch_size)
+    reference = read_log(args.reference or fidelity.package_data_path(fidelity.REFERENCE_LOG),
+                         args.batch_size or 128)
+    band = None if args.no_band else _band_for(config, args.band)
+    result = compare.compare_logs(reference, run, band)
+    print(compare.table(result))
+    print(compare.summary(result))
+    out = _output_path(args.out, args.run_log, workdir, run_dir.COMPARE_FILE, "-compare.png")
+    log.info("overlay: %s", save_png(compare.overlay(result), out))
+    return 0
+
+
+def cmd_fidelity(args: argparse.Namespace) -> int:
+    from rnn_tf1 import fidelity, run_dir
+    from rnn_tf1.log_format import read_log
+    from rnn_tf1.plotting import overlay_chart, save_png
+    config = config_from_args(args)
+    out = args.out or os.path.join(args.runs_root, time.strftime("%Y%m%d-%H%M%S") + "-fidelity")
+    if os.path.exists(out):
+        run_dir.create(out)  # the one-line "already exists" error
+    if args.jobs > 1 and not (args.intra_op_threads or args.inter_op_threads):
+        # Runs side by side share the cores: one thread each keeps them from fighting.
+        config = config.override(intra_op_threads=1, inter_op_threads=1)
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    command = "rnn-tf1 " + shlex.join(args.argv)
+    band = fidelity.run_seeds(config, seeds, out, jobs=args.jobs, command=command)
+    band_path = os.path.join(out, "seed_band.json")
+    run_dir.write_json(band_path, band.to_dict())
+    reference = read_log(fidelity.package_data_path(fidelity.REFERENCE_LOG))
+    print(fidelity.band_report(band, reference))
+    mean = [(s, band.loss["mean"][i], band.accuracy["mean"][i]) for i, s in enumerate(band.steps)]
+    chart = overlay_chart(reference.points, mean, band, run_label="seed mean")
+    log.info("band: %s", band_path)
+    log.info("chart: %s", save_png(chart, os.path.join(out, "seed_band.png")))
     return 0
 
 
@@ -129,13 +240,43 @@ def build_parser() -> argparse.ArgumentParser:
                             "(must not exist; default RUNS_ROOT/DATE-TIME-OPTIMIZER-seedN)")
     train.add_argument("--runs-root", default="runs", help="parent of default run folders (default runs)")
     train.set_defaults(func=cmd_train)
+
+    plot = sub.add_parser("plot", help="draw the tutorial's chart from a run directory or a log")
+    plot.add_argument("target", help="run directory or log file in the tutorial's format")
+    plot.add_argument("--out", default=None, help="PNG path (default RUN_DIR/chart.png or LOG-chart.png)")
+    plot.add_argument("--batch-size", type=_positive_int, default=None,
+                      help="to read Iter lines (default the run's, or 128)")
+    plot.add_argument("--show", action="store_true", help="also open the chart in a window")
+    plot.set_defaults(func=cmd_plot)
+
+    comp = sub.add_parser("compare", help="compare a run's log with the tutorial's published log")
+    comp.add_argument("run_log", help="run directory or log file")
+    comp.add_argument("--reference", default=None, help="reference log (default the tutorial's)")
+    comp.add_argument("--band", default=None, help="seed band JSON (default the shipped one)")
+    comp.add_argument("--no-band", action="store_true", help="differences only, no verdict")
+    comp.add_argument("--out", default=None,
+                      help="overlay PNG path (default RUN_DIR/compare.png or LOG-compare.png)")
+    comp.add_argument("--batch-size", type=_positive_int, default=None,
+                      help="to read Iter lines (default the run's, or 128)")
+    comp.set_defaults(func=cmd_compare)
+
+    fid = sub.add_parser("fidelity", help="train with several seeds and measure their spread")
+    add_config_options(fid)
+    fid.add_argument("--seeds", type=_positive_int, default=5, help="how many seeds (default 5)")
+    fid.add_argument("--first-seed", type=_seed, default=0, help="seeds are FIRST..FIRST+N-1 (default 0)")
+    fid.add_argument("--jobs", type=_positive_int, default=1, help="runs at a time (default 1)")
+    fid.add_argument("--out", default=None, help="new folder for the runs and seed_band.json")
+    fid.add_argument("--runs-root", default="runs", help="parent of the default folder (default runs)")
+    fid.set_defaults(func=cmd_fidelity)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="rnn-tf1: %(message)s", stream=sys.stderr)
     try:
+        argv = sys.argv[1:] if argv is None else argv
         args = build_parser().parse_args(argv)
+        args.argv = argv
         return args.func(args)
     except UserError as exc:
         sys.stderr.write(f"rnn-tf1: error: {exc}\n")

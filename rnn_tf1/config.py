@@ -47,6 +47,9 @@ class Config:
     data_dir: str = ""             # where the four MNIST files live; "" = default_data_dir()
     # --- reproducibility ---------------------------------------------------
     seed: int = 0                  # graph-level TF seed and the minibatch shuffler's seed (the tutorial set none)
+    # --- session (how, not what, is computed) -------------------------------
+    intra_op_threads: int = 0      # threads inside one op, e.g. a matmul (0 = TensorFlow's choice)
+    inter_op_threads: int = 0      # ops run side by side (0 = TensorFlow's choice)
 
     def __post_init__(self) -> None:
         if not self.data_dir:
@@ -60,6 +63,10 @@ class Config:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UsageError(f"{name} must be a positive whole number, got {value!r}")
+        for name in ("intra_op_threads", "inter_op_threads"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise UsageError(f"{name} must be a whole number >= 0, got {value!r}")
         if isinstance(self.validation_size, bool) or not isinstance(self.validation_size, int) \
                 or self.validation_size < 0:
             raise UsageError(f"validation_size must be a whole number >= 0, got {self.validation_size!r}")

@@ -91,6 +91,16 @@ def build_model(config: Config) -> Model:
     return Model(graph, X, Y, logits, prediction, loss, accuracy, train_op, init, saver)
 
 
+def session_config(config: Config) -> tf1.ConfigProto:
+    """Thread settings for the Session (0 leaves TensorFlow's own choice)."""
+    return tf1.ConfigProto(intra_op_parallelism_threads=config.intra_op_threads,
+                           inter_op_parallelism_threads=config.inter_op_threads)
+
+
+def new_session(model: Model, config: Config) -> tf1.Session:
+    return tf1.Session(graph=model.graph, config=session_config(config))
+
+
 def count_trainable_parameters(model: Model) -> int:
     with model.graph.as_default():
         return sum(int(v.shape.num_elements()) for v in tf1.trainable_variables())

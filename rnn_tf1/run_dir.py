@@ -7,6 +7,8 @@ Layout::
     RUN_DIR/train.log       exactly what the run printed on stdout
     RUN_DIR/history.csv     step,loss,accuracy at every displayed step
     RUN_DIR/result.json     test accuracy, steps done, wall time
+    RUN_DIR/chart.png       the tutorial's chart
+    RUN_DIR/compare.png     loss and accuracy against the tutorial's log (written by the CLI)
     RUN_DIR/checkpoint/     tf.compat.v1.train.Saver files (model.ckpt-STEP.*)
 """
 from __future__ import annotations
@@ -24,6 +26,8 @@ CONFIG_FILE = "config.json"
 LOG_FILE = "train.log"
 HISTORY_FILE = "history.csv"
 RESULT_FILE = "result.json"
+CHART_FILE = "chart.png"         # the tutorial's chart: training accuracy against step + 1
+COMPARE_FILE = "compare.png"     # this run over the tutorial's log (and the seed band)
 CHECKPOINT_DIR = "checkpoint"
 CHECKPOINT_PREFIX = "model.ckpt"
 

@@ -17,10 +17,11 @@ import numpy as np
 
 from rnn_tf1 import run_dir
 from rnn_tf1.config import Config, check_batch_size
-from rnn_tf1.graph import Model, build_model, tf1
+from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.log_format import (OPTIMIZATION_FINISHED, is_display_step, progress_line,
                                 testing_accuracy_line)
 from rnn_tf1.mnist_data import DataSet, Datasets, read_data_sets
+from rnn_tf1.plotting import save_png, tutorial_chart
 from rnn_tf1.run_dir import HistoryRow
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ def train_and_evaluate(config: Config, workdir: str | None = None, emit: Emit = 
             log_file.flush()
 
     try:
-        with tf1.Session(graph=model.graph) as session:
+        with new_session(model, config) as session:
             session.run(model.init)
             history = train(session, model, data.train, config, emit_and_log)
             test_accuracy = evaluate_accuracy(session, model, data.test, config, limit=config.test_size)
@@ -107,6 +108,8 @@ def train_and_evaluate(config: Config, workdir: str | None = None, emit: Emit = 
                                         global_step=config.steps)
                 run_dir.write_text_atomically(os.path.join(workdir, run_dir.HISTORY_FILE),
                                               run_dir.history_csv(history))
+                save_png(tutorial_chart([h.step for h in history], [h.accuracy for h in history]),
+                         os.path.join(workdir, run_dir.CHART_FILE))
                 run_dir.write_json(os.path.join(workdir, run_dir.RESULT_FILE), {
                     "test_accuracy": float(test_accuracy), "test_images": config.test_size,
                     "steps": config.steps, "seconds": round(seconds, 3),

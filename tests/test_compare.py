@@ -1,0 +1,172 @@
+"""Parsing logs, comparing them with the tutorial's, the charts, and the seed band."""
+import json
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+from conftest import REFERENCE_LOG, REPO
+from rnn_tf1 import compare, fidelity
+from rnn_tf1.config import Config
+from rnn_tf1.errors import UsageError
+from rnn_tf1.log_format import LogPoint, parse_log, read_log
+from rnn_tf1.plotting import TUTORIAL_LABEL, save_png, tutorial_chart
+
+NOISY = """\
+WARNING: All log messages before absl::InitializeLog() is called are written to STDERR
+I0000 00:00:1795433663.381884    2403 cudart_stub.cc:31] Could not find cuda drivers on your machine.
+
+Step 1, Minibatch Loss= 2.6592, Training Accuracy= 0.148
+W tensorflow/core/something.cc:12] a warning in the middle
+Step 200, Minibatch Loss= 2.1379, Training Accuracy= 0.250
+Optimization Finished!
+Testing Accuracy: 0.890625
+"""
+
+
+def test_the_published_log():
+    ref = read_log(REFERENCE_LOG)
+    assert ref.style == "step" and len(ref.points) == 51 and ref.finished
+    assert ref.points[0] == LogPoint(1, 2.6592, 0.148) and ref.points[-1] == LogPoint(10000, 0.4404, 0.883)
+    assert ref.test_accuracy == 0.890625
+
+
+def test_noisy_step_log_and_iter_log():
+    noisy = parse_log(NOISY, "noisy.log")
+    assert [p.step for p in noisy.points] == [1, 200] and noisy.test_accuracy == 0.890625
+    it = parse_log("Iter 1280, Minibatch Loss= 2.139874, Training Accuracy= 0.25000\n"
+                   "Iter 2560, Minibatch Loss= 1.500000, Training Accuracy= 0.50000\n", "adam.log")
+    assert it.style == "iter" and [p.step for p in it.points] == [10, 20]
+    assert parse_log("Iter 1280, Minibatch Loss= 1.0, Training Accuracy= 0.5", batch_size=64).points[0].step == 20
+
+
+@pytest.mark.parametrize("text, where", [
+    ("Step 1, Minibatch Loss= 2.6592, Training Accuracy= 0.148\nStep 200, Minibatch Loss=\n", "x.log:2"),
+    ("Step 1, Minibatch Loss= 2.6592, Training Accuracy= 0.148\nTesting Accuracy: high\n", "x.log:2"),
+    ("\n\nStep 5, Minibatch Loss= 1.0, Training Accuracy= 0.1\nStep 4, Minibatch Loss= 1.0, "
+     "Training Accuracy= 0.1\n", "x.log:4"),
+    ("Iter 100, Minibatch Loss= 1.0, Training Accuracy= 0.5\n", "x.log:1"),
+    ("just some text\n", "x.log: no `Step`"),
+])
+def test_malformed_logs_are_rejected_with_file_and_line(text, where):
+    with pytest.raises(UsageError, match=where):
+        parse_log(text, "x.log")
+
+
+def test_published_log_against_itself_is_exact():
+    ref = read_log(REFERENCE_LOG)
+    result = compare.compare_logs(ref, ref)
+    assert len(result.rows) == 51 and not result.only_reference and not result.only_run
+    assert all(r.loss_diff == 0 and r.accuracy_diff == 0 for r in result.rows)
+    d = result.differences()
+    assert d["max_abs_loss"] == d["max_abs_accuracy"] == 0.0
+
+
+def test_a_shifted_copy_shows_the_shift(tmp_path):
+    text = open(REFERENCE_LOG).read()
+    shifted = tmp_path / "shifted.log"
+    shifted.write_text(re.sub(r"Loss= ([0-9.]+)", lambda m: f"Loss= {float(m.group(1)) + 0.1:.4f}", text))
+    result = compare.compare_logs(read_log(REFERENCE_LOG), read_log(str(shifted)))
+    np.testing.assert_allclose([r.loss_diff for r in result.rows], 0.1, atol=1e-9)
+    assert result.differences()["mean_abs_accuracy"] == 0.0
+    assert "mean |diff| 0.1000" in compare.summary(result)
+
+
+def test_tutorial_chart_plots_the_history(tmp_path):
+    steps, accs = [1, 200, 400], [0.1, 0.5, 0.75]
+    fig = tutorial_chart(steps, accs)
+    ax = fig.axes[0]
+    (line,) = ax.get_lines()
+    assert list(line.get_xdata()) == [2, 201, 401]  # step + 1, as the tutorial recorded
+    assert list(line.get_ydata()) == accs
+    assert line.get_marker() == "o" and line.get_linestyle() == "None"
+    assert line.get_label() == TUTORIAL_LABEL and ax.get_legend() is not None
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "accuracy")
+    path = save_png(fig, str(tmp_path / "chart.png"))
+    image = imread(path)
+    assert image.shape[:2] == (384, 512)   # 6.4 x 4.8 inches at 80 dpi
+    assert image[..., :3].std() > 0.05     # not a blank canvas
+
+
+def tiny_band(steps=(1, 10, 20)):
+    logs = [parse_log("\n".join(f"Step {s}, Minibatch Loss= {2.0 - 0.01 * s + d:.4f}, "
+                                f"Training Accuracy= {0.1 + 0.01 * s + d:.3f}" for s in steps)
+                      + f"\nTesting Accuracy: {0.5 + d}\n", f"seed{i}.log")
+            for i, d in enumerate((0.0, 0.1, 0.2))]
+    return fidelity.SeedBand.from_logs([0, 1, 2], logs, Config(data_dir="x"), "test", {})
+
+
+def test_band_statistics_and_verdict():
+    band = tiny_band()
+    assert band.loss["min"] == [1.99, 1.9, 1.8] and band.loss["max"] == pytest.approx([2.19, 2.1, 2.0])
+    assert band.test_mean == pytest.approx(0.6) and band.test_std == pytest.approx(0.1)
+    inside = parse_log("Step 1, Minibatch Loss= 2.0000, Training Accuracy= 0.150\n"
+                       "Step 10, Minibatch Loss= 5.0000, Training Accuracy= 0.250\n"
+                       "Step 20, Minibatch Loss= 1.9000, Training Accuracy= 0.400\nTesting Accuracy: 0.65\n")
+    assert band.inside(inside.points) == {"points": 3, "loss": 2, "accuracy": 3, "both": 2}
+    assert band.z_score(0.65) == pytest.approx(0.5)
+    result = compare.compare_logs(inside, inside, band)
+    text = compare.verdict(result)
+    assert "CONSISTENT" in text and "2 of 3 points" in text and "+0.50 standard deviations" in text
+    far = parse_log("Step 1, Minibatch Loss= 9.0, Training Accuracy= 0.9\n"
+                    "Testing Accuracy: 0.99\n")
+    assert "OUTSIDE" in compare.verdict(compare.compare_logs(far, far, band))
+    # A band for other steps is not applied.
+    assert compare.compare_logs(read_log(REFERENCE_LOG), read_log(REFERENCE_LOG), band).band is None
+
+
+def test_band_file_round_trip(tmp_path):
+    band = tiny_band()
+    path = tmp_path / "band.json"
+    path.write_text(json.dumps(band.to_dict()))
+    assert fidelity.load_band(str(path)) == band
+    path.write_text(json.dumps({"format": "something else"}))
+    with pytest.raises(UsageError, match="not a seed band file"):
+        fidelity.load_band(str(path))
+
+
+def run_cli(*args, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "rnn_tf1", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=900)
+
+
+def test_cli_compare_and_plot_on_logs(tmp_path):
+    log = tmp_path / "noisy.log"
+    log.write_text(NOISY)
+    proc = run_cli("compare", str(log))
+    assert proc.returncode == 0, proc.stderr
+    assert "     1    2.6592    2.6592  +0.0000" in proc.stdout and "verdict:" in proc.stdout
+    assert imread(str(tmp_path / "noisy-compare.png")).shape[:2] == (320, 800)
+    proc = run_cli("plot", str(log))
+    assert proc.returncode == 0 and os.path.exists(tmp_path / "noisy-chart.png")
+
+
+@pytest.mark.parametrize("content, needle", [(None, "no such file"), ("Step 1, Minibatch Loss= x\n", ":1: malformed")])
+def test_cli_compare_and_plot_refuse_bad_logs_in_one_line(tmp_path, content, needle):
+    log = tmp_path / "bad.log"
+    if content is not None:
+        log.write_text(content)
+    for command in ("compare", "plot"):
+        proc = run_cli(command, str(log))
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and needle in proc.stderr, proc.stderr
+    assert sorted(os.listdir(tmp_path)) == ([] if content is None else ["bad.log"])
+
+
+def test_short_fidelity_run_writes_a_band(tmp_path):
+    out = tmp_path / "fid"
+    proc = run_cli("fidelity", "--seeds", "2", "--steps", "20", "--display-step", "10", "--jobs", "2",
+                   "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    band = fidelity.load_band(str(out / "seed_band.json"))
+    assert band.seeds == [0, 1] and band.steps == [1, 10, 20] and len(band.test_accuracies) == 2
+    assert band.command.startswith("rnn-tf1 fidelity --seeds 2")
+    assert band.config["steps"] == 20 and band.environment["tensorflow"].startswith("2.")
+    for key in ("min", "max", "mean", "std"):
+        assert len(band.loss[key]) == len(band.accuracy[key]) == 3
+    assert all(lo <= hi for lo, hi in zip(band.loss["min"], band.loss["max"]))
+    assert "tutorial points inside the seed band" in proc.stdout
+    assert (out / "seed_band.png").exists() and (out / "seed-1" / "chart.png").exists()

@@ -11,12 +11,15 @@ export RNN_TF1_DATA_DIR ?= $(CURDIR)/data/mnist
 OPTIMIZER ?= gd
 ARGS ?=
 
-.PHONY: install data train test clean-venv help
+.PHONY: install data train test fidelity notebook tensorboard clean-venv help
 
 help:
 	@echo "make train [OPTIMIZER=gd|adam] [ARGS='--seed 1 ...']   train the tutorial's LSTM"
 	@echo "make test                                             run the test suite"
 	@echo "make data                                             fetch and verify MNIST"
+	@echo "make fidelity [SEEDS=6 JOBS=2]                        measure the seed band of the faithful run"
+	@echo "make notebook                                         execute the tutorial notebook (full schedule)"
+	@echo "make tensorboard                                      serve the runs' TensorBoard summaries"
 
 # Recipes are silent and send their chatter to stderr: stdout of `make train` is the
 # tutorial's log and nothing else.
@@ -37,6 +40,20 @@ train: data
 
 test: data
 	@$(PY) -m pytest
+
+SEEDS ?= 6
+JOBS ?= 2
+fidelity: data
+	@$(PY) -m rnn_tf1 fidelity --seeds $(SEEDS) --jobs $(JOBS) $(ARGS)
+
+# Executes every cell with a real kernel; the executed copy (with outputs) goes to runs/.
+notebook: data
+	@mkdir -p runs
+	@$(PY) scripts/run_notebook.py notebooks/rnn_tf1_tutorial.ipynb runs/rnn_tf1_tutorial.executed.ipynb $(ARGS)
+
+tensorboard: $(STAMP)
+	@$(PY) -c "import tensorboard" 2>/dev/null || $(PY) -m pip install --quiet -e '.[tensorboard]' >&2
+	@$(PY) -m tensorboard.main --logdir runs --host 127.0.0.1 --port $(or $(PORT),6006)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import shlex
+import signal
 import sys
 import time
 
@@ -74,6 +75,8 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
                         help="step: `Step N, ...` lines (tutorial); iter: `Iter N*batch, ...` lines, "
                              "no step-1 line (Adam variant)")
     parser.add_argument("--seed", type=_seed, default=d.seed, help=f"default {d.seed}")
+    parser.add_argument("--checkpoint-every", type=_positive_int, default=d.checkpoint_every,
+                        help=f"save a checkpoint every N steps, and at the end (default {d.checkpoint_every})")
     parser.add_argument("--intra-op-threads", type=_non_negative_int, default=d.intra_op_threads,
                         help="Session threads inside one op (default 0 = TensorFlow's choice)")
     parser.add_argument("--inter-op-threads", type=_non_negative_int, default=d.inter_op_threads,
@@ -87,23 +90,56 @@ def config_from_args(args: argparse.Namespace) -> Config:
     return Config().override(
         optimizer=args.optimizer, learning_rate=args.learning_rate, steps=args.steps,
         batch_size=args.batch_size, display_step=args.display_step, log_style=args.log_style,
-        seed=args.seed, data_dir=args.data_dir or "", intra_op_threads=args.intra_op_threads,
+        seed=args.seed, data_dir=args.data_dir or "", checkpoint_every=args.checkpoint_every,
+        intra_op_threads=args.intra_op_threads,
         inter_op_threads=args.inter_op_threads)
 
 
+class StopFlag:
+    """SIGINT/SIGTERM ask the run to stop at the next step boundary; a second one stops at once."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, self._handle)
+        signal.signal(signal.SIGTERM, self._handle)
+
+    def _handle(self, signum: int, frame) -> None:
+        if self.signal is not None:
+            raise KeyboardInterrupt
+        self.signal = signum
+        log.info("%s received: saving a checkpoint at the end of this step (again to stop at once)",
+                 signal.Signals(signum).name)
+
+    def __call__(self) -> bool:
+        return self.signal is not None
+
+
 def cmd_train(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
     from rnn_tf1 import run_dir
-    workdir = args.run_dir or run_dir.default_run_dir(args.runs_root, config.optimizer, config.seed)
-    if os.path.exists(workdir):
-        run_dir.create(workdir)  # the one-line "already exists" error, before TensorFlow loads
+    if args.resume:
+        from rnn_tf1 import checkpoints
+        checkpoints.load(args.resume)  # "no checkpoint" is reported before TensorFlow loads
+        workdir = args.resume
+        config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
+        log.info("resuming %s with its saved configuration", workdir)
+    else:
+        config = config_from_args(args)
+        workdir = args.run_dir or run_dir.default_run_dir(args.runs_root, config.optimizer, config.seed)
+        run_dir.check_creatable(workdir)  # one-line errors before TensorFlow loads
     started = time.perf_counter()
     # Data first (no TensorFlow needed): data and size errors are reported before TF loads.
     from rnn_tf1.mnist_data import read_data_sets
     data = read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
     check_batch_size(config, data.train.num_examples)
-    from rnn_tf1.trainer import train_and_evaluate
-    train_and_evaluate(config, workdir, data=data)
+    from rnn_tf1 import trainer
+    stop = StopFlag()
+    stop.install()
+    if args.resume:
+        trainer.resume(workdir, data=data, should_stop=stop)
+    else:
+        trainer.train_and_evaluate(config, workdir, data=data, should_stop=stop)
     wall = time.perf_counter() - started
     log.info("run directory: %s", os.path.abspath(workdir))
     log.info("wall time: %.1f s (%.1f ms per training step, imports and data included)",
@@ -227,6 +263,57 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_data(workdir: str):
+    """The run's config and its MNIST, loaded before TensorFlow (so data errors come first)."""
+    from rnn_tf1 import checkpoints, run_dir
+    from rnn_tf1.mnist_data import read_data_sets
+    checkpoints.load(workdir)  # a missing run or checkpoint is a one-line error
+    config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
+    return config, read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from rnn_tf1 import run_dir
+    from rnn_tf1.plotting import save_png
+    config, data = _run_data(args.run_dir)
+    from rnn_tf1.evaluate import confusion_chart, evaluate_run
+    result = evaluate_run(args.run_dir, data)
+    print(f"Testing Accuracy (first {config.test_size} test images): {result.tutorial_accuracy}")
+    print(f"Accuracy on all {data.test.num_examples} test images: {result.full_accuracy:.4f}")
+    print("digit  images  correct  accuracy")
+    for digit, row in enumerate(result.confusion):
+        print(f"{digit:>5}  {row.sum():>6}  {row[digit]:>7}  {result.per_class[digit]:8.4f}")
+    run_dir.write_json(os.path.join(args.run_dir, "evaluation.json"), result.to_dict())
+    log.info("confusion matrix: %s", save_png(confusion_chart(result.confusion),
+                                               os.path.join(args.run_dir, "confusion.png")))
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    import numpy as np
+    from rnn_tf1.plotting import save_png
+    if not args.images and not args.test_index:
+        raise UsageError("give at least one IMAGE or --test-index N")
+    from rnn_tf1.images import load_image, prediction_grid
+    inputs = [load_image(path) for path in args.images]  # bad images are reported before anything loads
+    names = [os.path.basename(path) for path in args.images]
+    config, data = _run_data(args.run_dir)
+    from rnn_tf1.evaluate import probabilities, restore
+    for index in args.test_index:
+        if index >= data.test.num_examples:
+            raise UsageError(f"--test-index {index} is out of range (0..{data.test.num_examples - 1})")
+        inputs.append(data.test.images[index].reshape(28, 28))
+        names.append(f"test[{index}] (label {data.test.labels[index].argmax()})")
+    images = np.stack(inputs)
+    with restore(args.run_dir) as (config, model, session):
+        probs = probabilities(session, model, config, images)
+    for name, p in zip(names, probs):
+        print(f"{name}: predicted {p.argmax()}  probabilities " + " ".join(f"{d}:{v:.3f}" for d, v in enumerate(p)))
+    if args.grid:
+        log.info("grid: %s", save_png(prediction_grid(images, probs, names), args.grid))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="rnn-tf1", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -239,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="new folder for this run's log, history, config and checkpoint "
                             "(must not exist; default RUNS_ROOT/DATE-TIME-OPTIMIZER-seedN)")
     train.add_argument("--runs-root", default="runs", help="parent of default run folders (default runs)")
+    train.add_argument("--resume", metavar="RUN_DIR", default=None,
+                       help="continue a stopped run from its last checkpoint, with its saved configuration "
+                            "(other training options are ignored)")
     train.set_defaults(func=cmd_train)
 
     plot = sub.add_parser("plot", help="draw the tutorial's chart from a run directory or a log")
@@ -260,6 +350,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="to read Iter lines (default the run's, or 128)")
     comp.set_defaults(func=cmd_compare)
 
+    ev = sub.add_parser("evaluate", help="accuracy of a trained run on the test set, confusion matrix")
+    ev.add_argument("run_dir", help="a run directory with a checkpoint")
+    ev.set_defaults(func=cmd_evaluate)
+
+    pr = sub.add_parser("predict", help="classify PNG/JPEG digit images (or MNIST test images)")
+    pr.add_argument("run_dir", help="a run directory with a checkpoint")
+    pr.add_argument("images", nargs="*", help="PNG or JPEG files, any size >= 8x8, either polarity")
+    pr.add_argument("--test-index", type=_non_negative_int, nargs="+", default=[],
+                    help="also classify these MNIST test images")
+    pr.add_argument("--grid", default=None, help="save a PNG of the inputs with their predictions")
+    pr.set_defaults(func=cmd_predict)
+
     fid = sub.add_parser("fidelity", help="train with several seeds and measure their spread")
     add_config_options(fid)
     fid.add_argument("--seeds", type=_positive_int, default=5, help="how many seeds (default 5)")
@@ -279,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         args.argv = argv
         return args.func(args)
     except UserError as exc:
-        sys.stderr.write(f"rnn-tf1: error: {exc}\n")
+        sys.stderr.write(f"rnn-tf1: {exc.label}{exc}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("rnn-tf1: interrupted\n")

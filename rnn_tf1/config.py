@@ -47,7 +47,8 @@ class Config:
     data_dir: str = ""             # where the four MNIST files live; "" = default_data_dir()
     # --- reproducibility ---------------------------------------------------
     seed: int = 0                  # graph-level TF seed and the minibatch shuffler's seed (the tutorial set none)
-    # --- session (how, not what, is computed) -------------------------------
+    # --- how, not what, is computed -----------------------------------------
+    checkpoint_every: int = 1000   # steps between checkpoints in the run directory (and one at the end)
     intra_op_threads: int = 0      # threads inside one op, e.g. a matmul (0 = TensorFlow's choice)
     inter_op_threads: int = 0      # ops run side by side (0 = TensorFlow's choice)
 
@@ -59,7 +60,7 @@ class Config:
     def validate(self) -> None:
         """Reject values the tutorial's program cannot run with, naming the field."""
         for name in ("steps", "batch_size", "display_step", "num_input", "timesteps",
-                     "num_hidden", "num_classes", "test_size"):
+                     "num_hidden", "num_classes", "test_size", "checkpoint_every"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UsageError(f"{name} must be a positive whole number, got {value!r}")

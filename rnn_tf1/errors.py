@@ -5,6 +5,7 @@ class UserError(Exception):
     """A mistake or a condition the user can act on; `exit_code` is the process status."""
 
     exit_code = 1
+    label = "error: "  # how the CLI introduces the message
 
 
 class UsageError(UserError):

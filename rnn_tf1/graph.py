@@ -36,6 +36,8 @@ class Model(NamedTuple):
     train_op: tf.Operation  # one optimizer step on `loss`
     init: tf.Operation      # global_variables_initializer
     saver: tf1.train.Saver  # all global variables (optimizer slots included)
+    summaries: tf.Tensor    # serialized Summary: minibatch_loss and training_accuracy scalars
+    all_finite: tf.Tensor   # bool scalar: no NaN or infinity in any trainable variable
 
 
 def _check_tf_environment() -> None:
@@ -80,15 +82,25 @@ def build_model(config: Config) -> Model:
         weights = tf.Variable(tf1.random_normal([config.num_hidden, config.num_classes]))
         biases = tf.Variable(tf1.random_normal([config.num_classes]))
         logits = rnn_logits(X, weights, biases, config)
-        prediction = tf.nn.softmax(logits)
-        loss = tf.reduce_mean(tf1.nn.softmax_cross_entropy_with_logits_v2(
-            logits=logits, labels=tf.stop_gradient(Y)))  # TF1's v1 op = v2 with no gradient into labels
+        # Name scopes group ops for TensorBoard's graph view; they create no variables and
+        # leave the variables' names and seeded values as they were.
+        prediction = tf.nn.softmax(logits, name="prediction")
+        with tf.name_scope("loss"):
+            loss = tf.reduce_mean(tf1.nn.softmax_cross_entropy_with_logits_v2(
+                logits=logits, labels=tf.stop_gradient(Y)))  # TF1's v1 op = v2 with no gradient into labels
         train_op = make_optimizer(config).minimize(loss)
-        correct_pred = tf.equal(tf.argmax(prediction, 1), tf.argmax(Y, 1))
-        accuracy = tf.reduce_mean(tf.cast(correct_pred, tf.float32))
+        with tf.name_scope("accuracy"):
+            correct_pred = tf.equal(tf.argmax(prediction, 1), tf.argmax(Y, 1))
+            accuracy = tf.reduce_mean(tf.cast(correct_pred, tf.float32))
+        with tf.name_scope("summaries"):
+            summaries = tf1.summary.merge([tf1.summary.scalar("minibatch_loss", loss),
+                                           tf1.summary.scalar("training_accuracy", accuracy)])
+        with tf.name_scope("all_finite"):
+            all_finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in tf1.trainable_variables()])
         init = tf1.global_variables_initializer()
         saver = tf1.train.Saver(max_to_keep=2)
-    return Model(graph, X, Y, logits, prediction, loss, accuracy, train_op, init, saver)
+    return Model(graph, X, Y, logits, prediction, loss, accuracy, train_op, init, saver, summaries,
+                 all_finite)
 
 
 def session_config(config: Config) -> tf1.ConfigProto:

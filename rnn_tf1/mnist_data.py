@@ -16,6 +16,7 @@ from rnn_tf1.errors import DataError
 IMAGE_MAGIC = 2051  # IDX: unsigned bytes, 3 dimensions (count, rows, cols)
 LABEL_MAGIC = 2049  # IDX: unsigned bytes, 1 dimension (count)
 ROWS = COLS = 28
+REFETCH_HINT = "delete the damaged file and run again to fetch a fresh copy"
 
 
 def _header(data: bytes, words: int, name: str) -> tuple[int, ...]:
@@ -166,18 +167,20 @@ def load_mnist_arrays(data_dir: str, fetch: bool = True) -> dict[str, np.ndarray
         spec = mnist_fetch.MNIST_FILES[key]
         raw, verified = mnist_fetch.read_raw(path, spec)
         name = os.path.abspath(path)
-        arrays[key] = (parse_idx_images(raw, name) if spec.kind == "images"
-                       else parse_idx_labels(raw, name))
+        try:
+            arrays[key] = (parse_idx_images(raw, name) if spec.kind == "images"
+                           else parse_idx_labels(raw, name))
+        except DataError as exc:
+            raise DataError(f"{exc}; {REFETCH_HINT}") from None
         if not verified:
             unverified.append(name)
     for split in ("train", "test"):
         n_img, n_lab = len(arrays[f"{split}_images"]), len(arrays[f"{split}_labels"])
         if n_img != n_lab:
             raise DataError(f"{os.path.abspath(paths[split + '_images'])}: {n_img} images but "
-                            f"{os.path.abspath(paths[split + '_labels'])} has {n_lab} labels")
+                            f"{os.path.abspath(paths[split + '_labels'])} has {n_lab} labels; {REFETCH_HINT}")
     if unverified:
-        raise DataError(f"{unverified[0]}: checksum does not match the published MNIST file; "
-                        "delete it to fetch a fresh copy")
+        raise DataError(f"{unverified[0]}: checksum does not match the published MNIST file; {REFETCH_HINT}")
     return arrays
 
 

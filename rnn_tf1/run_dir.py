@@ -9,7 +9,8 @@ Layout::
     RUN_DIR/result.json     test accuracy, steps done, wall time
     RUN_DIR/chart.png       the tutorial's chart
     RUN_DIR/compare.png     loss and accuracy against the tutorial's log (written by the CLI)
-    RUN_DIR/checkpoint/     tf.compat.v1.train.Saver files (model.ckpt-STEP.*)
+    RUN_DIR/checkpoint/     tf.compat.v1.train.Saver files (model.ckpt-STEP.*), data state, progress
+    RUN_DIR/tensorboard/    TF1 summaries: the graph, minibatch loss and accuracy per displayed step
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ RESULT_FILE = "result.json"
 CHART_FILE = "chart.png"         # the tutorial's chart: training accuracy against step + 1
 COMPARE_FILE = "compare.png"     # this run over the tutorial's log (and the seed band)
 CHECKPOINT_DIR = "checkpoint"
+TENSORBOARD_DIR = "tensorboard"   # TF1 summaries (graph, minibatch loss and accuracy)
 CHECKPOINT_PREFIX = "model.ckpt"
 
 
@@ -46,6 +48,17 @@ def default_run_dir(root: str, optimizer: str, seed: int) -> str:
         n += 1
         path = f"{base}-{n}"
     return path
+
+
+def check_creatable(path: str) -> None:
+    """Refuse, before any work, a run directory that exists or cannot be made."""
+    if os.path.exists(path):
+        create(path)  # the "already exists" error
+    ancestor = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(ancestor):
+        ancestor = os.path.dirname(ancestor)
+    if not os.path.isdir(ancestor) or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot create run directory {path}: {ancestor} is not a writable folder")
 
 
 def create(path: str) -> str:

@@ -3,11 +3,13 @@
 `train` only `session.run`s the model's handles and returns the history; it
 prints through `emit`, which receives exactly the tutorial's stdout lines.
 `train_and_evaluate(config, workdir)` is what the CLI, the tests and the
-notebook call: data, graph, session, run directory, result.
+notebook call: data, graph, session, run directory, checkpoints, result.
+`resume(workdir)` continues a stopped run from its last checkpoint.
 """
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import time
@@ -15,8 +17,9 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from rnn_tf1 import run_dir
+from rnn_tf1 import checkpoints, run_dir
 from rnn_tf1.config import Config, check_batch_size
+from rnn_tf1.errors import UsageError, UserError
 from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.log_format import (OPTIMIZATION_FINISHED, is_display_step, progress_line,
                                 testing_accuracy_line)
@@ -26,6 +29,23 @@ from rnn_tf1.run_dir import HistoryRow
 
 log = logging.getLogger(__name__)
 Emit = Callable[[str], None]
+AfterStep = Callable[[int, list[HistoryRow]], None]
+
+
+class NonFiniteLoss(UserError):
+    """The loss became NaN or infinite: training diverged."""
+
+
+def diverged(what: str, step: int, config: Config) -> NonFiniteLoss:
+    return NonFiniteLoss(f"{what} at step {step}; the learning rate {config.learning_rate} is probably "
+                         f"too high for {config.optimizer}; the last good checkpoint is kept")
+
+
+class StopRequested(UserError):
+    """Ctrl-C or SIGTERM: the run stopped at a step boundary after saving a checkpoint."""
+
+    exit_code = 130
+    label = ""
 
 
 def as_sequences(images: np.ndarray, config: Config) -> np.ndarray:
@@ -33,19 +53,37 @@ def as_sequences(images: np.ndarray, config: Config) -> np.ndarray:
     return images.reshape((-1, config.timesteps, config.num_input))
 
 
-def train(session: tf1.Session, model: Model, train_set: DataSet, config: Config,
-          emit: Emit) -> list[HistoryRow]:
-    """Steps 1..config.steps of the tutorial's loop; returns the displayed (step, loss, accuracy)."""
-    history = []
-    for step in range(1, config.steps + 1):
+def train(session: tf1.Session, model: Model, train_set: DataSet, config: Config, emit: Emit,
+          start_step: int = 1, history: list[HistoryRow] | None = None,
+          after_step: AfterStep | None = None, summary_writer=None) -> list[HistoryRow]:
+    """Steps start_step..config.steps of the tutorial's loop; returns the displayed (step, loss, accuracy).
+
+    `after_step(step, history)` runs after every step (checkpoints, stop requests);
+    `summary_writer` (a tf.compat.v1.summary.FileWriter) gets each displayed point.
+    """
+    history = list(history or [])
+    for step in range(start_step, config.steps + 1):
         batch_x, batch_y = train_set.next_batch(config.batch_size)
         feed = {model.X: as_sequences(batch_x, config), model.Y: batch_y}
-        session.run(model.train_op, feed_dict=feed)
+        # The loss of this step's forward pass comes with the update at no extra cost;
+        # it is only checked, never printed (the tutorial prints the loss after the update).
+        _, loss_before = session.run([model.train_op, model.loss], feed_dict=feed)
+        if not math.isfinite(loss_before):
+            raise diverged(f"the loss became {loss_before}", step, config)
         if is_display_step(config.log_style, step, config.display_step):
             # Measured on the same minibatch, after this step's update (as the tutorial does).
-            out = session.run({"loss": model.loss, "accuracy": model.accuracy}, feed_dict=feed)
+            fetches = {"loss": model.loss, "accuracy": model.accuracy}
+            if summary_writer is not None:
+                fetches["summary"] = model.summaries
+            out = session.run(fetches, feed_dict=feed)
             emit(progress_line(config.log_style, step, config.batch_size, out["loss"], out["accuracy"]))
+            if not math.isfinite(out["loss"]):
+                raise diverged(f"the loss became {out['loss']}", step, config)
             history.append(HistoryRow(step, float(out["loss"]), float(out["accuracy"])))
+            if summary_writer is not None:
+                summary_writer.add_summary(out["summary"], step)
+        if after_step:
+            after_step(step, history)
     emit(OPTIMIZATION_FINISHED)
     return history
 
@@ -62,7 +100,7 @@ class Result(NamedTuple):
     history: list[HistoryRow]
     test_accuracy: float      # on the first config.test_size test images
     run_dir: str | None
-    seconds: float            # wall time from loading data to the Testing Accuracy line
+    seconds: float            # wall time of this call, from loading data to the Testing Accuracy line
 
 
 def stdout_emit(line: str) -> None:
@@ -70,51 +108,126 @@ def stdout_emit(line: str) -> None:
     sys.stdout.flush()
 
 
+class _RunLog:
+    """train.log: every emitted line, flushed at once; `lines` counts them."""
+
+    def __init__(self, workdir: str | None, keep_lines: int | None = None) -> None:
+        self.lines = 0
+        self.fh = None
+        if workdir is None:
+            return
+        path = os.path.join(workdir, run_dir.LOG_FILE)
+        if keep_lines is not None:  # resuming: drop lines printed after the checkpoint
+            with open(path, encoding="utf-8") as fh:
+                kept = fh.read().splitlines()[:keep_lines]
+            run_dir.write_text_atomically(path, "".join(line + "\n" for line in kept))
+            self.lines = len(kept)
+        self.fh = open(path, "a", encoding="utf-8")
+
+    def write(self, line: str) -> None:
+        self.lines += 1
+        if self.fh:
+            self.fh.write(line + "\n")
+            self.fh.flush()
+
+    def close(self) -> None:
+        if self.fh:
+            self.fh.close()
+
+
 def train_and_evaluate(config: Config, workdir: str | None = None, emit: Emit = stdout_emit,
-                       data: Datasets | None = None) -> Result:
+                       data: Datasets | None = None,
+                       should_stop: Callable[[], bool] | None = None) -> Result:
     """Train the tutorial's model as `config` says; write the run to `workdir` if given.
 
-    `workdir` must not exist yet (it is created); `data` may be passed to reuse
-    loaded MNIST (its train set's shuffler then continues from where it is).
+    `workdir` must not exist yet (it is created).  `data` may be passed to reuse
+    loaded MNIST (its train set's shuffler continues from where it is).  With a
+    `workdir`, a checkpoint is saved every `config.checkpoint_every` steps and at the end;
+    `should_stop()` is asked after every step and, when true, the run saves a
+    checkpoint and raises StopRequested.
     """
-    started = time.perf_counter()
     if workdir is not None and os.path.exists(workdir):
         run_dir.create(workdir)  # raises the "already exists" error before any work is done
-    data = data or read_data_sets(config.data_dir, validation_size=config.validation_size,
-                                  seed=config.seed)
+    data = data or read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
     check_batch_size(config, data.train.num_examples)
     model = build_model(config)
     if workdir is not None:
         run_dir.create(workdir)
         run_dir.write_json(os.path.join(workdir, run_dir.CONFIG_FILE), config.to_dict())
-    log_file = open(os.path.join(workdir, run_dir.LOG_FILE), "w", encoding="utf-8") if workdir else None
+    return _run(config, model, data, workdir, emit, None, should_stop)
+
+
+def resume(workdir: str, emit: Emit = stdout_emit, data: Datasets | None = None,
+           should_stop: Callable[[], bool] | None = None) -> Result:
+    """Continue the run in `workdir` from its last checkpoint, printing only the remaining lines."""
+    progress = checkpoints.load(workdir)
+    config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
+    if progress.step >= config.steps and os.path.exists(os.path.join(workdir, run_dir.RESULT_FILE)):
+        raise UsageError(f"{workdir}: the run already finished all {config.steps} steps")
+    data = data or read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
+    data.train.set_state(progress.data_state)
+    return _run(config, build_model(config), data, workdir, emit, progress, should_stop)
+
+
+def _run(config: Config, model: Model, data: Datasets, workdir: str | None, emit: Emit,
+         progress: checkpoints.Progress | None, should_stop: Callable[[], bool] | None) -> Result:
+    started = time.perf_counter()
+    run_log = _RunLog(workdir, progress.log_lines if progress else None)
+    writer = None
+    if workdir is not None:
+        with model.graph.as_default():  # a TF1 FileWriter needs graph mode
+            writer = tf1.summary.FileWriter(os.path.join(workdir, run_dir.TENSORBOARD_DIR),
+                                            model.graph if progress is None else None)
+        if progress is not None:
+            # Tells TensorBoard to drop points logged after the checkpoint by the stopped run.
+            writer.add_session_log(tf1.SessionLog(status=tf1.SessionLog.START), progress.step + 1)
 
     def emit_and_log(line: str) -> None:
         emit(line)
-        if log_file:
-            log_file.write(line + "\n")
-            log_file.flush()
+        run_log.write(line)
 
-    try:
-        with new_session(model, config) as session:
-            session.run(model.init)
-            history = train(session, model, data.train, config, emit_and_log)
+    with new_session(model, config) as session:
+        def after_step(step: int, history: list[HistoryRow]) -> None:
+            stop = should_stop is not None and should_stop()
+            if workdir is not None and (stop or step % config.checkpoint_every == 0
+                                     or step == config.steps):
+                if not session.run(model.all_finite):  # never let a diverged model replace a good one
+                    raise diverged("the variables became NaN or infinite", step, config)
+                checkpoints.save(session, model.saver, workdir, step, data.train, history, run_log.lines)
+            if stop and step < config.steps:
+                where = f"; resume with: rnn-tf1 train --resume {workdir}" if workdir else ""
+                raise StopRequested(f"stopped at step {step} of {config.steps}"
+                                    + (f", checkpoint saved in {checkpoints.checkpoint_dir(workdir)}"
+                                       if workdir else "") + where)
+
+        try:
+            if progress is None:
+                session.run(model.init)
+                history = train(session, model, data.train, config, emit_and_log, after_step=after_step,
+                                summary_writer=writer)
+            else:
+                model.saver.restore(session, progress.model_prefix)
+                log.info("resumed from step %d of %d", progress.step, config.steps)
+                history = train(session, model, data.train, config, emit_and_log, progress.step + 1,
+                                progress.history, after_step, writer)
             test_accuracy = evaluate_accuracy(session, model, data.test, config, limit=config.test_size)
             emit_and_log(testing_accuracy_line(test_accuracy))
-            seconds = time.perf_counter() - started
-            if workdir:
-                ckpt = model.saver.save(session, os.path.join(workdir, run_dir.CHECKPOINT_DIR,
-                                                              run_dir.CHECKPOINT_PREFIX),
-                                        global_step=config.steps)
-                run_dir.write_text_atomically(os.path.join(workdir, run_dir.HISTORY_FILE),
-                                              run_dir.history_csv(history))
-                save_png(tutorial_chart([h.step for h in history], [h.accuracy for h in history]),
-                         os.path.join(workdir, run_dir.CHART_FILE))
-                run_dir.write_json(os.path.join(workdir, run_dir.RESULT_FILE), {
-                    "test_accuracy": float(test_accuracy), "test_images": config.test_size,
-                    "steps": config.steps, "seconds": round(seconds, 3),
-                    "checkpoint": os.path.relpath(ckpt, workdir)})
-    finally:
-        if log_file:
-            log_file.close()
+        finally:
+            run_log.close()
+            if writer is not None:
+                writer.close()
+    seconds = time.perf_counter() - started
+    if workdir:
+        try:
+            run_dir.write_text_atomically(os.path.join(workdir, run_dir.HISTORY_FILE),
+                                          run_dir.history_csv(history))
+            save_png(tutorial_chart([h.step for h in history], [h.accuracy for h in history]),
+                     os.path.join(workdir, run_dir.CHART_FILE))
+            run_dir.write_json(os.path.join(workdir, run_dir.RESULT_FILE), {
+                "test_accuracy": float(test_accuracy), "test_images": config.test_size,
+                "steps": config.steps, "seconds": round(seconds, 3),
+                "checkpoint": os.path.relpath(checkpoints.load(workdir).model_prefix, workdir)})
+        except OSError as exc:
+            raise UserError(f"cannot write the run's results in {workdir}: {exc.strerror or exc}; "
+                            "the final checkpoint was saved") from None
     return Result(history, float(test_accuracy), workdir, seconds)

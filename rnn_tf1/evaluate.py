@@ -1,0 +1,80 @@
+"""Apply a trained run to images: the test set (accuracy, confusion matrix) or new digits.
+
+The tutorial's step 7, "apply the trained variables to new, unseen input":
+`restore` rebuilds the graph from the run's config in a fresh `tf.Graph()` and
+restores its last checkpoint; `evaluate_run` and `predict_images` run it.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Iterator, NamedTuple
+
+import numpy as np
+
+from rnn_tf1 import checkpoints, run_dir
+from rnn_tf1.config import Config
+from rnn_tf1.errors import UsageError
+from rnn_tf1.graph import Model, build_model, new_session, tf1
+from rnn_tf1.mnist_data import Datasets
+
+EVAL_BATCH = 1000  # images per session.run when predicting many (bounds memory)
+
+
+@contextmanager
+def restore(workdir: str) -> Iterator[tuple[Config, Model, tf1.Session]]:
+    """(config, model, session) with the run's last checkpoint loaded."""
+    progress = checkpoints.load(workdir)
+    config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
+    model = build_model(config)
+    with new_session(model, config) as session:
+        model.saver.restore(session, progress.model_prefix)
+        yield config, model, session
+
+
+def probabilities(session: tf1.Session, model: Model, config: Config, images: np.ndarray) -> np.ndarray:
+    """(N, 784) or (N, 28, 28) images in [0, 1] -> (N, 10) softmax probabilities."""
+    seqs = images.reshape((-1, config.timesteps, config.num_input))
+    return np.concatenate([session.run(model.prediction, {model.X: seqs[i:i + EVAL_BATCH]})
+                           for i in range(0, len(seqs), EVAL_BATCH)])
+
+
+class Evaluation(NamedTuple):
+    tutorial_accuracy: float     # the first config.test_size test images, as "Testing Accuracy" measures
+    full_accuracy: float         # all 10000 test images
+    confusion: np.ndarray        # (10, 10): rows true digit, columns predicted digit
+    per_class: np.ndarray        # (10,) accuracy per true digit
+
+    def to_dict(self) -> dict:
+        return {"tutorial_test_accuracy": self.tutorial_accuracy, "full_test_accuracy": self.full_accuracy,
+                "per_class_accuracy": self.per_class.tolist(), "confusion": self.confusion.tolist()}
+
+
+def evaluate_run(workdir: str, data: Datasets) -> Evaluation:
+    with restore(workdir) as (config, model, session):
+        first = data.test.images[:config.test_size], data.test.labels[:config.test_size]
+        tutorial = session.run(model.accuracy, {model.X: first[0].reshape((-1, config.timesteps, config.num_input)),
+                                                model.Y: first[1]})
+        predicted = probabilities(session, model, config, data.test.images).argmax(1)
+    truth = data.test.labels.argmax(1)
+    confusion = np.zeros((config.num_classes, config.num_classes), dtype=np.int64)
+    np.add.at(confusion, (truth, predicted), 1)
+    per_class = confusion.diagonal() / confusion.sum(1)
+    return Evaluation(float(tutorial), float((predicted == truth).mean()), confusion, per_class)
+
+
+def confusion_chart(confusion: np.ndarray):
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(5.6, 5), dpi=80)
+    ax = fig.add_subplot()
+    image = ax.imshow(np.log1p(confusion), cmap="Blues")
+    for (i, j), count in np.ndenumerate(confusion):
+        ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
+                color="white" if count > confusion.max() / 3 else "black")
+    ax.set_xticks(range(10))
+    ax.set_yticks(range(10))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title("confusion matrix, 10000 test images")
+    fig.colorbar(image, ax=ax, label="log(1 + count)", shrink=0.8)
+    return fig

@@ -297,7 +297,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from rnn_tf1.images import load_image, prediction_grid
     inputs = [load_image(path) for path in args.images]  # bad images are reported before anything loads
     names = [os.path.basename(path) for path in args.images]
-    config, data = _run_data(args.run_dir)
+    _, data = _run_data(args.run_dir)
     from rnn_tf1.evaluate import probabilities, restore
     for index in args.test_index:
         if index >= data.test.num_examples:

@@ -15,8 +15,10 @@ import numpy as np
 from rnn_tf1.fidelity import SeedBand
 from rnn_tf1.log_format import ParsedLog
 
-Z_LIMIT = 3.0        # a final accuracy within 3 seed standard deviations counts as consistent
-INSIDE_FRACTION = 0.5  # and at least half the points inside the band on both loss and accuracy
+# A run is consistent with faithful runs when its final accuracy is within Z_LIMIT seed standard
+# deviations of the seed mean and it lies inside the band at least as often as the worst faithful
+# seed does against the band of the other seeds (SeedBand.leave_one_out, scaled to the points compared).
+Z_LIMIT = 3.0
 
 
 class Row(NamedTuple):
@@ -88,7 +90,11 @@ def verdict(c: Comparison) -> str:
         z = c.band.z_score(c.run.test_accuracy)
         parts.append(f"final accuracy at {z:+.2f} standard deviations from the seed mean "
                      f"({c.band.test_mean:.4f} ± {c.band.test_std:.4f}, {len(c.band.seeds)} seeds)")
-    consistent = inside["both"] >= INSIDE_FRACTION * n and (math.isnan(z) or abs(z) <= Z_LIMIT)
+    loo = c.band.leave_one_out()
+    needed = math.ceil(min(loo) * n / len(c.band.steps))
+    parts.insert(1, f"faithful seeds, each against the band of the others, are inside at "
+                    f"{min(loo)}..{max(loo)} of {len(c.band.steps)}")
+    consistent = inside["both"] >= needed and (math.isnan(z) or abs(z) <= Z_LIMIT)
     word = "CONSISTENT with faithful runs" if consistent else "OUTSIDE the spread of faithful runs"
     ref_inside = c.band.inside(c.reference.points)
     return (f"verdict: {word}: {'; '.join(parts)}. For scale, the tutorial's own log is inside at "

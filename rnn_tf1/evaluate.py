@@ -14,7 +14,6 @@ import numpy as np
 
 from rnn_tf1 import checkpoints, run_dir
 from rnn_tf1.config import Config
-from rnn_tf1.errors import UsageError
 from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.mnist_data import Datasets
 

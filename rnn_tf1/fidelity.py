@@ -50,6 +50,7 @@ class SeedBand:
     loss: dict[str, list[float]]       # min/max/mean/std per step
     accuracy: dict[str, list[float]]   # min/max/mean/std per step
     test_accuracies: list[float]       # final Testing Accuracy of each seed
+    curves: dict[str, list[list[float]]]  # "loss" and "accuracy": one list per seed, one value per step
     config: dict[str, Any]             # the Config the seeds ran with
     command: str                       # the command that produced the band
     environment: dict[str, str]        # TensorFlow version, date, machine
@@ -74,7 +75,8 @@ class SeedBand:
         loss = np.array([[p.loss for p in parsed.points] for parsed in logs])
         accuracy = np.array([[p.accuracy for p in parsed.points] for parsed in logs])
         return cls(list(seeds), steps, _stats(loss), _stats(accuracy),
-                   [float(parsed.test_accuracy) for parsed in logs], config.to_dict(), command, environment)
+                   [float(parsed.test_accuracy) for parsed in logs],
+                   {"loss": loss.tolist(), "accuracy": accuracy.tolist()}, config.to_dict(), command, environment)
 
     def inside(self, points: Sequence[LogPoint]) -> dict[str, int]:
         """How many of `points` (matched by step) lie within the band's min-max, per quantity."""
@@ -88,6 +90,21 @@ class SeedBand:
             count["accuracy"] += in_acc
             count["both"] += in_loss and in_acc
         return count
+
+    def leave_one_out(self) -> list[int]:
+        """For each seed: points inside (loss and accuracy) the min-max band of the other seeds.
+
+        This is what faithful runs score against a band they are not part of: the
+        measured yardstick for judging any other run.
+        """
+        loss, acc = np.array(self.curves["loss"]), np.array(self.curves["accuracy"])
+        counts = []
+        for i in range(len(self.seeds)):
+            others = np.arange(len(self.seeds)) != i
+            in_loss = (loss[others].min(0) <= loss[i]) & (loss[i] <= loss[others].max(0))
+            in_acc = (acc[others].min(0) <= acc[i]) & (acc[i] <= acc[others].max(0))
+            counts.append(int((in_loss & in_acc).sum()))
+        return counts
 
     def z_score(self, test_accuracy: float) -> float:
         return (test_accuracy - self.test_mean) / self.test_std if self.test_std else float("nan")
@@ -168,6 +185,9 @@ def band_report(band: SeedBand, reference: ParsedLog) -> str:
                      f"{band.accuracy['mean'][i]:6.3f} {band.accuracy['max'][i]:6.3f}   "
                      + (f"{r.loss:13.4f} {r.accuracy:6.3f}" if r else f"{'-':>13} {'-':>6}"))
     inside = band.inside(reference.points)
+    loo = band.leave_one_out()
+    lines.append(f"each seed against the band of the others: inside at {min(loo)}..{max(loo)} of "
+                 f"{len(band.steps)} points (both loss and accuracy)")
     lines.append(f"tutorial points inside the seed band: loss {inside['loss']}/{inside['points']}, "
                  f"accuracy {inside['accuracy']}/{inside['points']}, both {inside['both']}/{inside['points']}")
     lines.append(f"final Testing Accuracy over {len(band.seeds)} seeds: {band.test_mean:.4f} "

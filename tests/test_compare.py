@@ -104,6 +104,8 @@ def test_band_statistics_and_verdict():
     band = tiny_band()
     assert band.loss["min"] == [1.99, 1.9, 1.8] and band.loss["max"] == pytest.approx([2.19, 2.1, 2.0])
     assert band.test_mean == pytest.approx(0.6) and band.test_std == pytest.approx(0.1)
+    # The middle seed lies between the other two everywhere; the outer ones never inside the others'.
+    assert band.leave_one_out() == [0, 3, 0]
     inside = parse_log("Step 1, Minibatch Loss= 2.0000, Training Accuracy= 0.150\n"
                        "Step 10, Minibatch Loss= 5.0000, Training Accuracy= 0.250\n"
                        "Step 20, Minibatch Loss= 1.9000, Training Accuracy= 0.400\nTesting Accuracy: 0.65\n")
@@ -112,6 +114,7 @@ def test_band_statistics_and_verdict():
     result = compare.compare_logs(inside, inside, band)
     text = compare.verdict(result)
     assert "CONSISTENT" in text and "2 of 3 points" in text and "+0.50 standard deviations" in text
+    assert "faithful seeds, each against the band of the others, are inside at 0..3 of 3" in text
     far = parse_log("Step 1, Minibatch Loss= 9.0, Training Accuracy= 0.9\n"
                     "Testing Accuracy: 0.99\n")
     assert "OUTSIDE" in compare.verdict(compare.compare_logs(far, far, band))
@@ -170,3 +173,17 @@ def test_short_fidelity_run_writes_a_band(tmp_path):
     assert all(lo <= hi for lo, hi in zip(band.loss["min"], band.loss["max"]))
     assert "tutorial points inside the seed band" in proc.stdout
     assert (out / "seed_band.png").exists() and (out / "seed-1" / "chart.png").exists()
+
+
+def test_shipped_band_is_of_the_faithful_configuration():
+    band = fidelity.load_band()
+    faithful = Config(data_dir="x")
+    assert len(band.seeds) >= 5 and len(band.test_accuracies) == len(band.seeds)
+    assert band.steps == [1] + list(range(200, 10001, 200))
+    for key in ("optimizer", "learning_rate", "steps", "batch_size", "display_step", "num_hidden", "log_style"):
+        assert band.config[key] == getattr(faithful, key), key
+    assert band.command.startswith("rnn-tf1 fidelity --seeds ")
+    assert len(band.leave_one_out()) == len(band.seeds)
+    # the tutorial's log is judged consistent with its own faithful reproduction
+    reference = read_log(REFERENCE_LOG)
+    assert "CONSISTENT" in compare.verdict(compare.compare_logs(reference, reference, band))

@@ -8,7 +8,6 @@ import signal
 import struct
 import subprocess
 import sys
-import threading
 
 import numpy as np
 import pytest
@@ -116,7 +115,7 @@ def test_two_fetches_into_one_empty_folder(tmp_path):
     results = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert all("MNIST verified" in err for _, err in results)
-    for key, spec in mnist_fetch.MNIST_FILES.items():
+    for spec in mnist_fetch.MNIST_FILES.values():
         assert mnist_fetch.read_raw(mnist_fetch.find(folder, spec), spec)[1]
     assert not [f for f in os.listdir(folder) if f.endswith(".part")]
 

@@ -1,6 +1,5 @@
 """Real training on real MNIST in real sessions."""
 import csv
-import json
 import os
 import subprocess
 import sys

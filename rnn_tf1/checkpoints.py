@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnn_tf1 import run_dir
+from rnn_tf1.config import Config
 from rnn_tf1.errors import UsageError, UserError
 from rnn_tf1.mnist_data import DataSet
 from rnn_tf1.run_dir import HistoryRow
@@ -97,3 +98,12 @@ def load(workdir: str) -> Progress:
                         data_state, history, int(info["log_lines"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"{path}: checkpoint is damaged or incomplete ({exc})") from None
+
+
+def resumable(workdir: str) -> tuple[Progress, Config]:
+    """The last checkpoint and the saved config of a run that can be resumed, or a UsageError."""
+    progress = load(workdir)
+    config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
+    if progress.step >= config.steps and os.path.exists(os.path.join(workdir, run_dir.RESULT_FILE)):
+        raise UsageError(f"{workdir}: the run already finished all {config.steps} steps")
+    return progress, config

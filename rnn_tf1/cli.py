@@ -118,11 +118,12 @@ class StopFlag:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from rnn_tf1 import run_dir
+    first_step = 1
     if args.resume:
         from rnn_tf1 import checkpoints
-        checkpoints.load(args.resume)  # "no checkpoint" is reported before TensorFlow loads
         workdir = args.resume
-        config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
+        progress, config = checkpoints.resumable(workdir)  # refusals come before TensorFlow loads
+        first_step = progress.step + 1
         log.info("resuming %s with its saved configuration", workdir)
     else:
         config = config_from_args(args)
@@ -143,7 +144,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - started
     log.info("run directory: %s", os.path.abspath(workdir))
     log.info("wall time: %.1f s (%.1f ms per training step, imports and data included)",
-             wall, 1000 * wall / config.steps)
+             wall, 1000 * wall / max(1, config.steps - first_step + 1))
     _compare_to_tutorial(workdir, config)
     return 0
 

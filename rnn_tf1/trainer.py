@@ -19,7 +19,7 @@ import numpy as np
 
 from rnn_tf1 import checkpoints, run_dir
 from rnn_tf1.config import Config, check_batch_size
-from rnn_tf1.errors import UsageError, UserError
+from rnn_tf1.errors import UserError
 from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.log_format import (OPTIMIZATION_FINISHED, is_display_step, progress_line,
                                 testing_accuracy_line)
@@ -160,10 +160,7 @@ def train_and_evaluate(config: Config, workdir: str | None = None, emit: Emit = 
 def resume(workdir: str, emit: Emit = stdout_emit, data: Datasets | None = None,
            should_stop: Callable[[], bool] | None = None) -> Result:
     """Continue the run in `workdir` from its last checkpoint, printing only the remaining lines."""
-    progress = checkpoints.load(workdir)
-    config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
-    if progress.step >= config.steps and os.path.exists(os.path.join(workdir, run_dir.RESULT_FILE)):
-        raise UsageError(f"{workdir}: the run already finished all {config.steps} steps")
+    progress, config = checkpoints.resumable(workdir)
     data = data or read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
     data.train.set_state(progress.data_state)
     return _run(config, build_model(config), data, workdir, emit, progress, should_stop)

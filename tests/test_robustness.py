@@ -144,11 +144,20 @@ def uninterrupted(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("whole") / "run"
     proc = cli(*TRAIN, "--run-dir", str(workdir))
     assert proc.returncode == 0, proc.stderr
-    return proc.stdout
+    return proc.stdout, workdir
+
+
+def test_resuming_a_finished_run_is_refused_in_one_line(uninterrupted):
+    _, workdir = uninterrupted
+    before = snapshot(workdir)
+    proc = cli("train", "--resume", str(workdir))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "already finished all 300 steps" in proc.stderr and snapshot(workdir) == before
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_signal_stops_at_a_step_saves_and_resumes_identically(tmp_path, uninterrupted, signum):
+    uninterrupted, _ = uninterrupted
     workdir = tmp_path / "run"
     proc = subprocess.Popen([sys.executable, "-m", "rnn_tf1", *TRAIN, "--run-dir", str(workdir)], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -60,17 +60,20 @@ def load_image(path: str) -> np.ndarray:
     return prepare_image(gray, path)
 
 
-def prediction_grid(images: np.ndarray, probs: np.ndarray, titles: list[str]):
-    """The inputs as the network sees them, each with its predicted digit and probability."""
+def prediction_grid(images: np.ndarray, probs: np.ndarray | None, titles: list[str]):
+    """The inputs as the network sees them, titled; with `probs`, each with its predicted digit
+    and that digit's probability."""
     from matplotlib.figure import Figure
     n = len(images)
     cols = min(n, 6)
     rows = (n + cols - 1) // cols
     fig = Figure(figsize=(1.6 * cols, 1.9 * rows), dpi=80)
-    for i, (image, p, title) in enumerate(zip(images, probs, titles)):
+    for i, (image, title) in enumerate(zip(images, titles)):
         ax = fig.add_subplot(rows, cols, i + 1)
         ax.imshow(image.reshape(28, 28), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"{title}\n-> {p.argmax()} ({p.max():.2f})", fontsize=8)
+        if probs is not None:
+            title += f"\n-> {probs[i].argmax()} ({probs[i].max():.2f})"
+        ax.set_title(title, fontsize=8)
         ax.axis("off")
     fig.tight_layout()
     return fig

@@ -11,13 +11,14 @@ export RNN_TF1_DATA_DIR ?= $(CURDIR)/data/mnist
 OPTIMIZER ?= gd
 ARGS ?=
 
-.PHONY: install data train test fidelity notebook tensorboard clean-venv help
+.PHONY: install data train test fidelity bench notebook tensorboard clean-venv help
 
 help:
 	@echo "make train [OPTIMIZER=gd|adam] [ARGS='--seed 1 ...']   train the tutorial's LSTM"
 	@echo "make test                                             run the test suite"
 	@echo "make data                                             fetch and verify MNIST"
 	@echo "make fidelity [SEEDS=6 JOBS=2]                        measure the seed band of the faithful run"
+	@echo "make bench                                            step time and memory against Keras, PyTorch, sgemm"
 	@echo "make notebook                                         execute the tutorial notebook (full schedule)"
 	@echo "make tensorboard                                      serve the runs' TensorBoard summaries"
 
@@ -45,6 +46,9 @@ SEEDS ?= 6
 JOBS ?= 2
 fidelity: data
 	@$(PY) -m rnn_tf1 fidelity --seeds $(SEEDS) --jobs $(JOBS) $(ARGS)
+
+bench: data
+	@$(PY) -m rnn_tf1 bench $(ARGS)
 
 # Executes every cell with a real kernel; the executed copy (with outputs) goes to runs/.
 notebook: data

@@ -315,6 +315,22 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from rnn_tf1 import bench, run_dir
+    from rnn_tf1.config import default_data_dir
+    from rnn_tf1.mnist_data import load_mnist_arrays
+    load_mnist_arrays(default_data_dir())  # fetch/verify once, before the workers start
+    out = args.out or os.path.join("runs", time.strftime("%Y%m%d-%H%M%S") + "-bench.json")
+    if os.path.exists(out):
+        raise UsageError(f"{out} already exists; choose another --out")
+    report = bench.run_bench(args.warmup, args.windows, args.steps_per_window)
+    print(bench.table(report))
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    run_dir.write_json(out, report)
+    log.info("bench report: %s", out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="rnn-tf1", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -362,6 +378,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also classify these MNIST test images")
     pr.add_argument("--grid", default=None, help="save a PNG of the inputs with their predictions")
     pr.set_defaults(func=cmd_predict)
+
+    be = sub.add_parser("bench", help="training step time and memory against peers (Keras, PyTorch, sgemm)")
+    be.add_argument("--warmup", type=_non_negative_int, default=10, help="untimed steps first (default 10)")
+    be.add_argument("--windows", type=_positive_int, default=5, help="timed windows; the median counts (default 5)")
+    be.add_argument("--steps-per-window", type=_positive_int, default=20, help="steps per window (default 20)")
+    be.add_argument("--out", default=None, help="JSON report path (default runs/DATE-TIME-bench.json)")
+    be.set_defaults(func=cmd_bench)
 
     fid = sub.add_parser("fidelity", help="train with several seeds and measure their spread")
     add_config_options(fid)

@@ -1,0 +1,205 @@
+"""Speed and memory of one training step, measured against peers in the same run.
+
+Each path runs in its own process (`python -m rnn_tf1.bench WORKER`), so peak RSS
+is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS=0):
+
+    faithful   the tutorial's graph: BasicLSTMCell + static_rnn in a tf.compat.v1 Session
+    keras      keras.layers.LSTM(128) + Dense(10), same optimizer and batch (Keras 3, TF backend)
+    torch      torch.nn.LSTM(28, 128) + Linear, same optimizer and batch (skipped if torch is absent)
+    sgemm      the matrix products of one training step as plain float32 matmuls (NumPy's BLAS):
+               a floor no implementation of this model can beat on this machine
+
+Step time is the median over timed windows after a warm-up, on real MNIST minibatches.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
+WORKERS = ("faithful", "keras", "torch", "sgemm")
+
+
+def _timed(step, warmup: int, windows: int, steps_per_window: int) -> list[float]:
+    """ms per call of `step()` in each timed window, after `warmup` untimed calls."""
+    for _ in range(warmup):
+        step()
+    out = []
+    for _ in range(windows):
+        started = time.perf_counter()
+        for _ in range(steps_per_window):
+            step()
+        out.append(1000 * (time.perf_counter() - started) / steps_per_window)
+    return out
+
+
+def _batches():
+    """A few real MNIST minibatches: (x (B, 28, 28) float32, y one-hot (B, 10) float32)."""
+    from rnn_tf1.config import default_data_dir
+    from rnn_tf1.mnist_data import read_data_sets
+    data = read_data_sets(default_data_dir(), seed=0)
+    batches = [data.train.next_batch(BATCH) for _ in range(8)]
+    return [(x.reshape(-1, TIMESTEPS, INPUTS), y) for x, y in batches], data.test
+
+
+def worker_faithful(args) -> dict:
+    import rnn_tf1  # noqa: F401
+    from rnn_tf1.config import Config
+    from rnn_tf1.evaluate import probabilities
+    from rnn_tf1.graph import build_model, new_session
+    batches, test = _batches()
+    config = Config(data_dir="unused")
+    model = build_model(config)
+    with new_session(model, config) as session:
+        session.run(model.init)
+        i = [0]
+
+        def step():
+            x, y = batches[i[0] % len(batches)]
+            i[0] += 1
+            session.run(model.train_op, {model.X: x, model.Y: y})
+        windows = _timed(step, *args)
+        started = time.perf_counter()
+        probabilities(session, model, config, test.images)
+        eval_s = time.perf_counter() - started
+    return {"windows_ms": windows, "eval_images_per_s": test.num_examples / eval_s}
+
+
+def worker_keras(args) -> dict:
+    import keras
+    batches, test = _batches()
+    model = keras.Sequential([keras.Input((TIMESTEPS, INPUTS)), keras.layers.LSTM(HIDDEN, unit_forget_bias=True),
+                              keras.layers.Dense(CLASSES)])
+    model.compile(optimizer=keras.optimizers.SGD(0.001),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    i = [0]
+
+    def step():
+        x, y = batches[i[0] % len(batches)]
+        i[0] += 1
+        model.train_on_batch(x, y)
+    windows = _timed(step, *args)
+    images = test.images.reshape(-1, TIMESTEPS, INPUTS)
+    started = time.perf_counter()
+    model.predict(images, batch_size=1000, verbose=0)
+    return {"windows_ms": windows, "eval_images_per_s": len(images) / (time.perf_counter() - started),
+            "version": f"keras {keras.__version__}"}
+
+
+def worker_torch(args) -> dict:
+    import numpy as np
+    import torch
+    batches, test = _batches()
+    lstm, head = torch.nn.LSTM(INPUTS, HIDDEN, batch_first=True), torch.nn.Linear(HIDDEN, CLASSES)
+    params = list(lstm.parameters()) + list(head.parameters())
+    optimizer = torch.optim.SGD(params, lr=0.001)
+    tensors = [(torch.from_numpy(x), torch.from_numpy(np.argmax(y, 1))) for x, y in batches]
+    i = [0]
+
+    def step():
+        x, y = tensors[i[0] % len(tensors)]
+        i[0] += 1
+        optimizer.zero_grad()
+        out, _ = lstm(x)
+        torch.nn.functional.cross_entropy(head(out[:, -1]), y).backward()
+        optimizer.step()
+    windows = _timed(step, *args)
+    images = torch.from_numpy(test.images.reshape(-1, TIMESTEPS, INPUTS))
+    started = time.perf_counter()
+    with torch.no_grad():
+        for k in range(0, len(images), 1000):
+            head(lstm(images[k:k + 1000])[0][:, -1])
+    return {"windows_ms": windows, "eval_images_per_s": len(images) / (time.perf_counter() - started),
+            "version": f"torch {torch.__version__}"}
+
+
+def step_flops() -> int:
+    """Multiply-add FLOPs of one training step's matmuls: per time step the (B, 156) x (156, 512)
+    gate product forward, and twice that backward (input and weight gradients); plus the output layer."""
+    gates = 2 * BATCH * (INPUTS + HIDDEN) * 4 * HIDDEN
+    head = 2 * BATCH * HIDDEN * CLASSES
+    return 3 * (TIMESTEPS * gates + head)
+
+
+def worker_sgemm(args) -> dict:
+    import numpy as np
+    rng = np.random.RandomState(0)
+    a = rng.rand(BATCH, INPUTS + HIDDEN).astype(np.float32)
+    w = rng.rand(INPUTS + HIDDEN, 4 * HIDDEN).astype(np.float32)
+    g = rng.rand(BATCH, 4 * HIDDEN).astype(np.float32)
+
+    def step():  # the three products of one time step, 28 times
+        for _ in range(TIMESTEPS):
+            a @ w
+            g @ w.T
+            a.T @ g
+    windows = _timed(step, *args)
+    return {"windows_ms": windows, "gflops": step_flops() / 1e6 / statistics.median(windows)}
+
+
+def run_worker(name: str, timing: tuple[int, int, int]) -> dict:
+    """Run one worker in a fresh process; its result, or {"skipped": reason}."""
+    env = dict(os.environ)
+    if name == "keras":
+        env["TF_USE_LEGACY_KERAS"] = "0"  # Keras 3, the current one
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    proc = subprocess.run([sys.executable, "-m", "rnn_tf1.bench", name, *map(str, timing)],
+                          capture_output=True, text=True, env=env, timeout=3600)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        reason = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"skipped": reason[:200]}
+    return json.loads(lines[-1])
+
+
+def run_bench(warmup: int = 10, windows: int = 5, steps_per_window: int = 20) -> dict:
+    timing = (warmup, windows, steps_per_window)
+    results = {name: run_worker(name, timing) for name in WORKERS}
+    for result in results.values():
+        if "windows_ms" in result:
+            result["step_ms"] = statistics.median(result["windows_ms"])
+            result["images_per_s"] = 1000 * BATCH / result["step_ms"]
+    import tensorflow as tf
+    return {"paths": results, "timing": {"warmup": warmup, "windows": windows, "steps_per_window": steps_per_window},
+            "batch": BATCH, "step_gflop": step_flops() / 1e9,
+            "environment": {"tensorflow": tf.__version__, "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
+                            "date": time.strftime("%Y-%m-%d")}}
+
+
+def table(report: dict) -> str:
+    paths = report["paths"]
+    peers = {name: paths[name].get("step_ms") for name in ("torch", "keras", "sgemm")}
+    head = (f"{'path':<10} {'ms/step':>8} {'images/s':>9} {'eval img/s':>10} {'peak RSS MB':>11}  "
+            f"{'vs torch':>8} {'vs keras':>8} {'vs sgemm floor':>14}")
+    rows = [head]
+    for name in WORKERS:
+        r = paths[name]
+        if "skipped" in r:
+            rows.append(f"{name:<10} skipped: {r['skipped']}")
+            continue
+        ratios = [f"{r['step_ms'] / peers[p]:.2f}x" if peers[p] else "-" for p in ("torch", "keras", "sgemm")]
+        evals = f"{r['eval_images_per_s']:.0f}" if "eval_images_per_s" in r else "-"
+        rows.append(f"{name:<10} {r['step_ms']:8.1f} {r['images_per_s']:9.0f} {evals:>10} "
+                    f"{r['peak_rss_mb']:11.0f}  {ratios[0]:>8} {ratios[1]:>8} {ratios[2]:>14}")
+    if "gflops" in paths["sgemm"]:
+        rows.append(f"sgemm: {report['step_gflop']:.2f} GFLOP per training step at "
+                    f"{paths['sgemm']['gflops']:.0f} GFLOP/s")
+    return "\n".join(rows)
+
+
+def _worker_main(argv: list[str]) -> int:
+    name, timing = argv[0], tuple(int(v) for v in argv[1:4])
+    result = globals()[f"worker_{name}"](timing)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_worker_main(sys.argv[1:]))

@@ -103,7 +103,7 @@ def load(workdir: str) -> Progress:
 def resumable(workdir: str) -> tuple[Progress, Config]:
     """The last checkpoint and the saved config of a run that can be resumed, or a UsageError."""
     progress = load(workdir)
-    config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
+    config = run_dir.read_config(workdir)
     if progress.step >= config.steps and os.path.exists(os.path.join(workdir, run_dir.RESULT_FILE)):
         raise UsageError(f"{workdir}: the run already finished all {config.steps} steps")
     return progress, config

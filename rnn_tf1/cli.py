@@ -131,8 +131,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         run_dir.check_creatable(workdir)  # one-line errors before TensorFlow loads
     started = time.perf_counter()
     # Data first (no TensorFlow needed): data and size errors are reported before TF loads.
-    from rnn_tf1.mnist_data import read_data_sets
-    data = read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
+    from rnn_tf1.mnist_data import read_data_sets_for
+    data = read_data_sets_for(config)
     check_batch_size(config, data.train.num_examples)
     from rnn_tf1 import trainer
     stop = StopFlag()
@@ -185,9 +185,8 @@ def _read_run_or_log(target: str, batch_size: int | None):
     from rnn_tf1.log_format import read_log
     config = None
     if os.path.isdir(target):
-        config_path = os.path.join(target, run_dir.CONFIG_FILE)
-        if os.path.exists(config_path):
-            config = Config.from_dict(run_dir.read_json(config_path))
+        if os.path.exists(os.path.join(target, run_dir.CONFIG_FILE)):
+            config = run_dir.read_config(target)
         batch = batch_size or (config.batch_size if config else 128)
         return read_log(os.path.join(target, run_dir.LOG_FILE), batch), target, config
     return read_log(target, batch_size or 128), None, None
@@ -235,8 +234,7 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
     from rnn_tf1.plotting import overlay_chart, save_png
     config = config_from_args(args)
     out = args.out or os.path.join(args.runs_root, time.strftime("%Y%m%d-%H%M%S") + "-fidelity")
-    if os.path.exists(out):
-        run_dir.create(out)  # the one-line "already exists" error
+    run_dir.check_creatable(out)  # one-line errors before any seed runs
     if args.jobs > 1 and not (args.intra_op_threads or args.inter_op_threads):
         # Runs side by side share the cores: one thread each keeps them from fighting.
         config = config.override(intra_op_threads=1, inter_op_threads=1)
@@ -264,13 +262,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_data(workdir: str):
-    """The run's config and its MNIST, loaded before TensorFlow (so data errors come first)."""
+def _run_data(workdir: str, with_data: bool = True):
+    """The run's config and (if `with_data`) its MNIST, loaded before TensorFlow so that a
+    missing checkpoint or bad data is reported first."""
     from rnn_tf1 import checkpoints, run_dir
-    from rnn_tf1.mnist_data import read_data_sets
+    from rnn_tf1.mnist_data import read_data_sets_for
     checkpoints.load(workdir)  # a missing run or checkpoint is a one-line error
-    config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
-    return config, read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
+    config = run_dir.read_config(workdir)
+    return config, read_data_sets_for(config) if with_data else None
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -298,7 +297,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from rnn_tf1.images import load_image, prediction_grid
     inputs = [load_image(path) for path in args.images]  # bad images are reported before anything loads
     names = [os.path.basename(path) for path in args.images]
-    _, data = _run_data(args.run_dir)
+    _, data = _run_data(args.run_dir, with_data=bool(args.test_index))
     from rnn_tf1.evaluate import probabilities, restore
     for index in args.test_index:
         if index >= data.test.num_examples:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from rnn_tf1.errors import UsageError
 from rnn_tf1.fidelity import SeedBand
 from rnn_tf1.log_format import ParsedLog
 
@@ -60,7 +61,6 @@ def compare_logs(reference: ParsedLog, run: ParsedLog, band: SeedBand | None = N
     ours = {p.step: p for p in run.points}
     common = sorted(set(ref) & set(ours))
     if not common:
-        from rnn_tf1.errors import UsageError
         raise UsageError(f"{run.path} and {reference.path} share no displayed step")
     rows = [Row(s, ref[s].loss, ours[s].loss, ref[s].accuracy, ours[s].accuracy) for s in common]
     if band is not None and not set(common) <= set(band.steps):

@@ -2,11 +2,10 @@
 
 The tutorial's step 7, "apply the trained variables to new, unseen input":
 `restore` rebuilds the graph from the run's config in a fresh `tf.Graph()` and
-restores its last checkpoint; `evaluate_run` and `predict_images` run it.
+restores its last checkpoint; `evaluate_run` and `probabilities` run it.
 """
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from typing import Iterator, NamedTuple
 
@@ -16,6 +15,7 @@ from rnn_tf1 import checkpoints, run_dir
 from rnn_tf1.config import Config
 from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.mnist_data import Datasets
+from rnn_tf1.trainer import as_sequences, evaluate_accuracy
 
 EVAL_BATCH = 1000  # images per session.run when predicting many (bounds memory)
 
@@ -24,7 +24,7 @@ EVAL_BATCH = 1000  # images per session.run when predicting many (bounds memory)
 def restore(workdir: str) -> Iterator[tuple[Config, Model, tf1.Session]]:
     """(config, model, session) with the run's last checkpoint loaded."""
     progress = checkpoints.load(workdir)
-    config = Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE)))
+    config = run_dir.read_config(workdir)
     model = build_model(config)
     with new_session(model, config) as session:
         model.saver.restore(session, progress.model_prefix)
@@ -33,7 +33,7 @@ def restore(workdir: str) -> Iterator[tuple[Config, Model, tf1.Session]]:
 
 def probabilities(session: tf1.Session, model: Model, config: Config, images: np.ndarray) -> np.ndarray:
     """(N, 784) or (N, 28, 28) images in [0, 1] -> (N, 10) softmax probabilities."""
-    seqs = images.reshape((-1, config.timesteps, config.num_input))
+    seqs = as_sequences(images, config)
     return np.concatenate([session.run(model.prediction, {model.X: seqs[i:i + EVAL_BATCH]})
                            for i in range(0, len(seqs), EVAL_BATCH)])
 
@@ -51,9 +51,7 @@ class Evaluation(NamedTuple):
 
 def evaluate_run(workdir: str, data: Datasets) -> Evaluation:
     with restore(workdir) as (config, model, session):
-        first = data.test.images[:config.test_size], data.test.labels[:config.test_size]
-        tutorial = session.run(model.accuracy, {model.X: first[0].reshape((-1, config.timesteps, config.num_input)),
-                                                model.Y: first[1]})
+        tutorial = evaluate_accuracy(session, model, data.test, config, limit=config.test_size)
         predicted = probabilities(session, model, config, data.test.images).argmax(1)
     truth = data.test.labels.argmax(1)
     confusion = np.zeros((config.num_classes, config.num_classes), dtype=np.int64)

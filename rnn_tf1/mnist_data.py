@@ -184,6 +184,11 @@ def load_mnist_arrays(data_dir: str, fetch: bool = True) -> dict[str, np.ndarray
     return arrays
 
 
+def read_data_sets_for(config) -> Datasets:
+    """read_data_sets with a Config's data_dir, validation_size and seed."""
+    return read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
+
+
 def read_data_sets(data_dir: str, validation_size: int = 5000, seed: int = 0,
                    fetch: bool = True) -> Datasets:
     """TF1's `read_data_sets(data_dir, one_hot=True)`: load, verify and split MNIST."""

@@ -21,6 +21,7 @@ import os
 import time
 from typing import Any, Iterable, NamedTuple
 
+from rnn_tf1.config import Config
 from rnn_tf1.errors import UsageError
 
 CONFIG_FILE = "config.json"
@@ -91,6 +92,11 @@ def write_json(path: str, data: dict[str, Any]) -> None:
 def read_json(path: str) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def read_config(workdir: str) -> Config:
+    """The Config a run was made with (its config.json)."""
+    return Config.from_dict(read_json(os.path.join(workdir, CONFIG_FILE)))
 
 
 def history_csv(rows: Iterable[HistoryRow]) -> str:

@@ -23,7 +23,7 @@ from rnn_tf1.errors import UserError
 from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.log_format import (OPTIMIZATION_FINISHED, is_display_step, progress_line,
                                 testing_accuracy_line)
-from rnn_tf1.mnist_data import DataSet, Datasets, read_data_sets
+from rnn_tf1.mnist_data import DataSet, Datasets, read_data_sets_for
 from rnn_tf1.plotting import save_png, tutorial_chart
 from rnn_tf1.run_dir import HistoryRow
 
@@ -148,7 +148,7 @@ def train_and_evaluate(config: Config, workdir: str | None = None, emit: Emit = 
     """
     if workdir is not None and os.path.exists(workdir):
         run_dir.create(workdir)  # raises the "already exists" error before any work is done
-    data = data or read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
+    data = data or read_data_sets_for(config)
     check_batch_size(config, data.train.num_examples)
     model = build_model(config)
     if workdir is not None:
@@ -161,7 +161,7 @@ def resume(workdir: str, emit: Emit = stdout_emit, data: Datasets | None = None,
            should_stop: Callable[[], bool] | None = None) -> Result:
     """Continue the run in `workdir` from its last checkpoint, printing only the remaining lines."""
     progress, config = checkpoints.resumable(workdir)
-    data = data or read_data_sets(config.data_dir, validation_size=config.validation_size, seed=config.seed)
+    data = data or read_data_sets_for(config)
     data.train.set_state(progress.data_state)
     return _run(config, build_model(config), data, workdir, emit, progress, should_stop)
 

@@ -1,5 +1,8 @@
-"""Shared fixtures: real MNIST (fetched and verified once per session), fresh data sets per test."""
+"""Shared fixtures: real MNIST (fetched and verified once per session), fresh data sets per test;
+`run_cli` runs the real command line."""
 import os
+import subprocess
+import sys
 
 import rnn_tf1  # noqa: F401  (sets TF_USE_LEGACY_KERAS before TensorFlow is imported)
 import pytest
@@ -23,3 +26,9 @@ def make_mnist(mnist_arrays):
     def make(seed: int = 0, validation_size: int = 5000) -> Datasets:
         return build_datasets(**mnist_arrays, validation_size=validation_size, seed=seed)
     return make
+
+
+def run_cli(*args, env=None, cwd=REPO, timeout=900) -> subprocess.CompletedProcess:
+    """`python -m rnn_tf1 ARGS` in a subprocess, text output captured."""
+    return subprocess.run([sys.executable, "-m", "rnn_tf1", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout, env={**os.environ, **(env or {})})

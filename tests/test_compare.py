@@ -2,14 +2,12 @@
 import json
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from conftest import REFERENCE_LOG, REPO
+from conftest import REFERENCE_LOG, run_cli
 from rnn_tf1 import compare, fidelity
 from rnn_tf1.config import Config
 from rnn_tf1.errors import UsageError
@@ -130,11 +128,6 @@ def test_band_file_round_trip(tmp_path):
     path.write_text(json.dumps({"format": "something else"}))
     with pytest.raises(UsageError, match="not a seed band file"):
         fidelity.load_band(str(path))
-
-
-def run_cli(*args, cwd=REPO):
-    return subprocess.run([sys.executable, "-m", "rnn_tf1", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=900)
 
 
 def test_cli_compare_and_plot_on_logs(tmp_path):

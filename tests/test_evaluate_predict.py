@@ -1,15 +1,13 @@
 """A trained run applied to the test set and to new images; its TensorBoard summaries."""
 import glob
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import tensorflow as tf
 from PIL import Image
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from rnn_tf1 import run_dir
 from rnn_tf1.config import Config, tiny_config
 from rnn_tf1.errors import UsageError
@@ -31,11 +29,6 @@ def adam_run(tmp_path_factory, mnist_arrays):
     return workdir, result
 
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "rnn_tf1", *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=600)
-
-
 def test_evaluate_restores_the_trained_accuracy(adam_run, make_mnist):
     workdir, result = adam_run
     evaluation = evaluate_run(workdir, make_mnist(0))
@@ -47,7 +40,7 @@ def test_evaluate_restores_the_trained_accuracy(adam_run, make_mnist):
 
 def test_cli_evaluate_writes_confusion_matrix(adam_run):
     workdir, result = adam_run
-    proc = cli("evaluate", workdir)
+    proc = run_cli("evaluate", workdir)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"Testing Accuracy (first 128 test images): {np.float32(result.test_accuracy)}")
     assert len([line for line in proc.stdout.splitlines() if line[:5].strip().isdigit()]) == 10
@@ -59,7 +52,7 @@ def test_shipped_samples_are_recognised(adam_run, tmp_path):
     images = sorted(glob.glob(os.path.join(SAMPLES, "digit_*.png")))
     assert len(images) == 3
     grid = tmp_path / "grid.png"
-    proc = cli("predict", workdir, *images, "--test-index", "0", "1", "--grid", str(grid))
+    proc = run_cli("predict", workdir, *images, "--test-index", "0", "1", "--grid", str(grid))
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     for path, line in zip(images, lines):
@@ -106,7 +99,7 @@ def test_cli_predict_errors(adam_run, tmp_path):
                                ((str(tmp_path / "nowhere"), os.path.join(SAMPLES, "digit_2.png")),
                                 "no such run directory", 2),
                                ((workdir,), "at least one IMAGE", 2)]:
-        proc = cli("predict", *args)
+        proc = run_cli("predict", *args)
         assert proc.returncode == code and proc.stderr.count("\n") == 1 and needle in proc.stderr, proc.stderr
 
 

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from rnn_tf1 import checkpoints, mnist_fetch, run_dir
 from rnn_tf1.config import default_data_dir, tiny_config
 from rnn_tf1.errors import UserError
@@ -21,11 +21,6 @@ from rnn_tf1.trainer import NonFiniteLoss, train_and_evaluate
 NO_FETCH = {"RNN_TF1_MNIST_MIRRORS": "", "RNN_TF1_NPM": ""}
 T10K_LABELS = "t10k-labels-idx1-ubyte"
 T10K_IMAGES = "t10k-images-idx3-ubyte"
-
-
-def cli(*args, env=None, cwd=REPO, timeout=900):
-    return subprocess.run([sys.executable, "-m", "rnn_tf1", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def snapshot(folder):
@@ -89,7 +84,7 @@ def test_bad_data_file_one_line_error_nothing_touched(tmp_path, bad_name, conten
     before = snapshot(folder)
     for command in (["fetch", "--data-dir", str(folder)],
                     ["train", "--data-dir", str(folder), "--steps", "1", "--run-dir", str(tmp_path / "run")]):
-        proc = cli(*command)   # the fetch routes stay enabled: a damaged file must not be "repaired"
+        proc = run_cli(*command)   # the fetch routes stay enabled: a damaged file must not be "repaired"
         assert proc.returncode == 1, proc.stderr
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
         assert message in proc.stderr and str(folder) in proc.stderr and "delete" in proc.stderr
@@ -98,7 +93,7 @@ def test_bad_data_file_one_line_error_nothing_touched(tmp_path, bad_name, conten
 
 
 def test_missing_files_with_every_route_failing(tmp_path):
-    proc = cli("fetch", "--data-dir", str(tmp_path / "mnist"), env=NO_FETCH)
+    proc = run_cli("fetch", "--data-dir", str(tmp_path / "mnist"), env=NO_FETCH)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     last = proc.stderr.splitlines()[-1]
     assert last.startswith("rnn-tf1: error: MNIST files missing and every fetch route failed")
@@ -131,7 +126,7 @@ def test_train_argument_errors(tmp_path, args, needle):
     (tmp_path / "a-file").write_text("x")
     (tmp_path / "empty-run").mkdir()
     before = snapshot(tmp_path)
-    proc = cli("train", *args, cwd=str(tmp_path))
+    proc = run_cli("train", *args, cwd=str(tmp_path))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and needle in proc.stderr, proc.stderr
     assert snapshot(tmp_path) == before and sorted(os.listdir(tmp_path)) == ["a-file", "empty-run"]
 
@@ -142,7 +137,7 @@ TRAIN = ["train", "--steps", "300", "--display-step", "50", "--seed", "4", "--ch
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("whole") / "run"
-    proc = cli(*TRAIN, "--run-dir", str(workdir))
+    proc = run_cli(*TRAIN, "--run-dir", str(workdir))
     assert proc.returncode == 0, proc.stderr
     return proc.stdout, workdir
 
@@ -150,7 +145,7 @@ def uninterrupted(tmp_path_factory):
 def test_resuming_a_finished_run_is_refused_in_one_line(uninterrupted):
     _, workdir = uninterrupted
     before = snapshot(workdir)
-    proc = cli("train", "--resume", str(workdir))
+    proc = run_cli("train", "--resume", str(workdir))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "already finished all 300 steps" in proc.stderr and snapshot(workdir) == before
 
@@ -175,7 +170,7 @@ def test_signal_stops_at_a_step_saves_and_resumes_identically(tmp_path, uninterr
     step = checkpoints.load(str(workdir)).step
     assert 50 <= step < 300 and f"stopped at step {step} of 300" in last
     assert (workdir / run_dir.LOG_FILE).read_text() == first_out
-    resumed = cli("train", "--resume", str(workdir))
+    resumed = run_cli("train", "--resume", str(workdir))
     assert resumed.returncode == 0, resumed.stderr
     assert first_out + resumed.stdout == uninterrupted
     assert (workdir / run_dir.LOG_FILE).read_text() == uninterrupted
@@ -194,7 +189,7 @@ def test_diverging_loss_stops_with_the_step_and_keeps_good_checkpoints(make_mnis
 
 
 def test_cli_diverging_loss_exit_status_and_message(tmp_path):
-    proc = cli("train", "--learning-rate", "1e35", "--steps", "200", "--run-dir", str(tmp_path / "run"))
+    proc = run_cli("train", "--learning-rate", "1e35", "--steps", "200", "--run-dir", str(tmp_path / "run"))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("rnn-tf1: error: the loss became ") and " at step 8; the learning rate 1e+35" in last

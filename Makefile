@@ -11,7 +11,7 @@ export RNN_TF1_DATA_DIR ?= $(CURDIR)/data/mnist
 OPTIMIZER ?= gd
 ARGS ?=
 
-.PHONY: install data train test fidelity bench notebook tensorboard clean-venv help
+.PHONY: install data train test fidelity bench cells gradients notebook tensorboard clean-venv help
 
 help:
 	@echo "make train [OPTIMIZER=gd|adam] [ARGS='--seed 1 ...']   train the tutorial's LSTM"
@@ -19,6 +19,8 @@ help:
 	@echo "make data                                             fetch and verify MNIST"
 	@echo "make fidelity [SEEDS=6 JOBS=2]                        measure the seed band of the faithful run"
 	@echo "make bench                                            step time and memory against Keras, PyTorch, sgemm"
+	@echo "make cells [ARGS='--steps 2000']                      train lstm, gru, rnn, rnn/relu: accuracy, vanishing gradients"
+	@echo "make gradients                                        ||dL/dh_t|| per time step of fresh cells (log-scale chart)"
 	@echo "make notebook                                         execute the tutorial notebook (full schedule)"
 	@echo "make tensorboard                                      serve the runs' TensorBoard summaries"
 
@@ -49,6 +51,12 @@ fidelity: data
 
 bench: data
 	@$(PY) -m rnn_tf1 bench $(ARGS)
+
+cells: data
+	@$(PY) -m rnn_tf1 cells $(ARGS)
+
+gradients: data
+	@$(PY) -m rnn_tf1 gradients $(ARGS)
 
 # Executes every cell with a real kernel; the executed copy (with outputs) goes to runs/.
 notebook: data

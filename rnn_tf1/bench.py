@@ -4,6 +4,8 @@ Each path runs in its own process (`python -m rnn_tf1.bench WORKER`), so peak RS
 is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS=0):
 
     faithful   the tutorial's graph: BasicLSTMCell + static_rnn in a tf.compat.v1 Session
+    hoisted    --lstm-impl hoisted: the same variables and math in fewer, larger ops (hoisted_lstm.py)
+    *-1thread  the same with a one-thread Session (intra_op 1, inter_op 1)
     keras      keras.layers.LSTM(128) + Dense(10), same optimizer and batch (Keras 3, TF backend)
     torch      torch.nn.LSTM(28, 128) + Linear, same optimizer and batch (skipped if torch is absent)
     sgemm      the matrix products of one training step as plain float32 matmuls (NumPy's BLAS):
@@ -23,7 +25,10 @@ import sys
 import time
 
 BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
-WORKERS = ("faithful", "keras", "torch", "sgemm")
+# TensorFlow paths of this project: (lstm_impl, Session threads for intra_op and inter_op; 0 = TF's choice)
+TF_PATHS = {"faithful": ("faithful", 0), "hoisted": ("hoisted", 0),
+            "faithful-1thread": ("faithful", 1), "hoisted-1thread": ("hoisted", 1)}
+WORKERS = (*TF_PATHS, "keras", "torch", "sgemm")
 
 
 def _timed(step, warmup: int, windows: int, steps_per_window: int) -> list[float]:
@@ -48,13 +53,13 @@ def _batches():
     return [(x.reshape(-1, TIMESTEPS, INPUTS), y) for x, y in batches], data.test
 
 
-def worker_faithful(args) -> dict:
+def worker_tf(args, lstm_impl: str, threads: int) -> dict:
     import rnn_tf1  # noqa: F401
     from rnn_tf1.config import Config
     from rnn_tf1.evaluate import probabilities
     from rnn_tf1.graph import build_model, new_session
     batches, test = _batches()
-    config = Config(data_dir="unused")
+    config = Config(data_dir="unused", lstm_impl=lstm_impl, intra_op_threads=threads, inter_op_threads=threads)
     model = build_model(config)
     with new_session(model, config) as session:
         session.run(model.init)
@@ -175,17 +180,17 @@ def run_bench(warmup: int = 10, windows: int = 5, steps_per_window: int = 20) ->
 def table(report: dict) -> str:
     paths = report["paths"]
     peers = {name: paths[name].get("step_ms") for name in ("torch", "keras", "sgemm")}
-    head = (f"{'path':<10} {'ms/step':>8} {'images/s':>9} {'eval img/s':>10} {'peak RSS MB':>11}  "
+    head = (f"{'path':<16} {'ms/step':>8} {'images/s':>9} {'eval img/s':>10} {'peak RSS MB':>11}  "
             f"{'vs torch':>8} {'vs keras':>8} {'vs sgemm floor':>14}")
     rows = [head]
     for name in WORKERS:
         r = paths[name]
         if "skipped" in r:
-            rows.append(f"{name:<10} skipped: {r['skipped']}")
+            rows.append(f"{name:<16} skipped: {r['skipped']}")
             continue
         ratios = [f"{r['step_ms'] / peers[p]:.2f}x" if peers[p] else "-" for p in ("torch", "keras", "sgemm")]
         evals = f"{r['eval_images_per_s']:.0f}" if "eval_images_per_s" in r else "-"
-        rows.append(f"{name:<10} {r['step_ms']:8.1f} {r['images_per_s']:9.0f} {evals:>10} "
+        rows.append(f"{name:<16} {r['step_ms']:8.1f} {r['images_per_s']:9.0f} {evals:>10} "
                     f"{r['peak_rss_mb']:11.0f}  {ratios[0]:>8} {ratios[1]:>8} {ratios[2]:>14}")
     if "gflops" in paths["sgemm"]:
         rows.append(f"sgemm: {report['step_gflop']:.2f} GFLOP per training step at "
@@ -195,7 +200,7 @@ def table(report: dict) -> str:
 
 def _worker_main(argv: list[str]) -> int:
     name, timing = argv[0], tuple(int(v) for v in argv[1:4])
-    result = globals()[f"worker_{name}"](timing)
+    result = worker_tf(timing, *TF_PATHS[name]) if name in TF_PATHS else globals()[f"worker_{name}"](timing)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps(result))
     return 0

@@ -93,7 +93,8 @@ def load(workdir: str) -> Progress:
         info = run_dir.read_json(path)
         with np.load(os.path.join(checkpoint_dir(workdir), info["data_state"])) as npz:
             data_state = {key: npz[key] for key in npz.files}
-        history = [HistoryRow(int(s), float(loss), float(acc)) for s, loss, acc in info["history"]]
+        # rows are [step, loss, accuracy, grad_norm]; runs saved before grad_norm was recorded have three
+        history = [HistoryRow(int(row[0]), *map(float, row[1:4])) for row in info["history"]]
         return Progress(int(info["step"]), os.path.join(checkpoint_dir(workdir), info["model"]),
                         data_state, history, int(info["log_lines"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -17,8 +17,11 @@ import sys
 import time
 
 from rnn_tf1 import tf_env  # noqa: F401  (before anything imports TensorFlow)
-from rnn_tf1.config import LOG_STYLES, OPTIMIZERS, Config, check_batch_size
+from rnn_tf1.config import (ACTIVATIONS, CELLS, LOG_STYLES, LSTM_IMPLS, OPTIMIZERS, Config,
+                            check_batch_size, model_config)
 from rnn_tf1.errors import UsageError, UserError
+
+DEFAULT_MODELS = ("lstm", "gru", "rnn", "rnn/relu")  # the gradient experiments' cells (CELL[/ACTIVATION])
 
 log = logging.getLogger("rnn_tf1")
 
@@ -49,21 +52,30 @@ _non_negative_int = _int_range(0)
 _seed = _int_range(0, 2**31 - 1)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
+def _float_from(low: float, inclusive: bool):
+    """An argparse type: a finite number > low (>= low if `inclusive`)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value < low or (value == low and not inclusive):
+            raise argparse.ArgumentTypeError(f"must be a finite number {'>=' if inclusive else '>'} {low:g}, "
+                                             f"got {text}")
+        return value
+    return parse
+
+
+_positive_float = _float_from(0, inclusive=False)
+_non_negative_float = _float_from(0, inclusive=True)
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:
     """The training options; defaults are the tutorial's (see Config)."""
     d = Config(data_dir="unused")
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default=d.optimizer,
-                        help="gd = GradientDescentOptimizer (tutorial), adam = AdamOptimizer (variant)")
+                        help="gd = GradientDescentOptimizer (tutorial), adam = AdamOptimizer (variant), "
+                             "rmsprop = RMSPropOptimizer")
     parser.add_argument("--learning-rate", type=_positive_float, default=d.learning_rate,
                         help=f"default {d.learning_rate}")
     parser.add_argument("--steps", type=_positive_int, default=d.steps, help=f"default {d.steps}")
@@ -81,6 +93,18 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
                         help="Session threads inside one op (default 0 = TensorFlow's choice)")
     parser.add_argument("--inter-op-threads", type=_non_negative_int, default=d.inter_op_threads,
                         help="Session ops run side by side (default 0 = TensorFlow's choice)")
+    parser.add_argument("--cell", choices=CELLS, default=d.cell,
+                        help="lstm = BasicLSTMCell (tutorial), gru = GRUCell, rnn = BasicRNNCell")
+    parser.add_argument("--activation", choices=ACTIVATIONS, default=d.activation,
+                        help="the cell's activation (default tanh, the tutorial's)")
+    parser.add_argument("--clip-norm", type=_non_negative_float, default=d.clip_norm,
+                        help="clip the gradients to this global norm before applying them (default 0 = never)")
+    parser.add_argument("--bptt-truncate", type=_non_negative_int, default=d.bptt_truncate, metavar="K",
+                        help="backpropagate through the last K time steps only (default 0 = all 28)")
+    parser.add_argument("--lstm-impl", choices=LSTM_IMPLS, default=d.lstm_impl,
+                        help="faithful = BasicLSTMCell + static_rnn (tutorial); hoisted = the same variables "
+                             "and math with the input product hoisted out of the loop and the weight "
+                             "gradients in one matmul (see README: not faster here)")
     parser.add_argument("--data-dir", default=None,
                         help="MNIST folder (default $RNN_TF1_DATA_DIR or ~/.cache/rnn_tf1/mnist); "
                              "fetched there if missing")
@@ -91,8 +115,9 @@ def config_from_args(args: argparse.Namespace) -> Config:
         optimizer=args.optimizer, learning_rate=args.learning_rate, steps=args.steps,
         batch_size=args.batch_size, display_step=args.display_step, log_style=args.log_style,
         seed=args.seed, data_dir=args.data_dir or "", checkpoint_every=args.checkpoint_every,
-        intra_op_threads=args.intra_op_threads,
-        inter_op_threads=args.inter_op_threads)
+        intra_op_threads=args.intra_op_threads, inter_op_threads=args.inter_op_threads,
+        cell=args.cell, activation=args.activation, clip_norm=args.clip_norm,
+        bptt_truncate=args.bptt_truncate, lstm_impl=args.lstm_impl)
 
 
 class StopFlag:
@@ -171,8 +196,10 @@ def _band_for(config: Config | None, band_path: str | None = None):
         return None
     band = fidelity.load_band(band_path)
     if config is not None:
-        keys = ("optimizer", "learning_rate", "batch_size", "display_step", "log_style", "num_hidden")
-        differing = [k for k in keys if band.config.get(k) != getattr(config, k)]
+        keys = ("optimizer", "learning_rate", "batch_size", "display_step", "log_style", "num_hidden",
+                "cell", "activation", "clip_norm", "bptt_truncate")
+        defaults = Config(data_dir="unused")  # bands measured before a key existed had its default
+        differing = [k for k in keys if band.config.get(k, getattr(defaults, k)) != getattr(config, k)]
         if differing:
             log.info("seed band not used: it was measured with other %s", ", ".join(differing))
             return None
@@ -319,14 +346,73 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from rnn_tf1.config import default_data_dir
     from rnn_tf1.mnist_data import load_mnist_arrays
     load_mnist_arrays(default_data_dir())  # fetch/verify once, before the workers start
-    out = args.out or os.path.join("runs", time.strftime("%Y%m%d-%H%M%S") + "-bench.json")
-    if os.path.exists(out):
-        raise UsageError(f"{out} already exists; choose another --out")
+    out = _new_output_file(args.out, "bench.json")
     report = bench.run_bench(args.warmup, args.windows, args.steps_per_window)
     print(bench.table(report))
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     run_dir.write_json(out, report)
     log.info("bench report: %s", out)
+    return 0
+
+
+def _new_output_file(out: str | None, default_name: str) -> str:
+    """--out, or runs/DATE-TIME-NAME; an existing file is never overwritten."""
+    out = out or os.path.join("runs", time.strftime("%Y%m%d-%H%M%S") + "-" + default_name)
+    if os.path.exists(out):
+        raise UsageError(f"{out} already exists; choose another --out")
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    return out
+
+
+def cmd_gradients(args: argparse.Namespace) -> int:
+    from rnn_tf1 import checkpoints, run_dir
+    from rnn_tf1.mnist_data import read_data_sets_for
+    config = config_from_args(args)
+    out = _new_output_file(args.out, "gradients.png")
+    if args.runs:  # trained models: each run's own config and last checkpoint
+        targets = [(run_dir.read_config(run), checkpoints.load(run).model_prefix, os.path.basename(
+            os.path.normpath(run))) for run in args.runs]
+    else:  # fresh models at config.seed's initial weights
+        targets = [(model_config(config, spec), None, None) for spec in args.models]
+    data = read_data_sets_for(config if not args.runs else targets[0][0])
+    from rnn_tf1 import gradients
+    from rnn_tf1.plotting import describe_model, gradient_through_time_chart, save_png
+    x, y = gradients.probe_batch(data, targets[0][0])
+    curves = []
+    for cfg, prefix, name in targets:
+        label = describe_model(cfg) + (f" ({name})" if name else "")
+        curves.append((label, gradients.time_step_norms(cfg, x, y, prefix)))
+    print(gradients.norms_table(curves))
+    title = ("trained runs" if args.runs else f"at initialisation (seed {config.seed})") + \
+        f", {len(x)} test images"
+    save_png(gradient_through_time_chart([(title, curves)]), out)
+    run_dir.write_json(os.path.splitext(out)[0] + ".json", {
+        "batch": len(x), "curves": {label: norms.tolist() for label, norms in curves}})
+    log.info("chart: %s", out)
+    return 0
+
+
+def cmd_cells(args: argparse.Namespace) -> int:
+    from rnn_tf1 import run_dir
+    from rnn_tf1.mnist_data import read_data_sets_for
+    config = config_from_args(args)
+    for spec in args.models:
+        model_config(config, spec)  # bad model names are reported before anything runs
+    out = args.out or os.path.join(args.runs_root, time.strftime("%Y%m%d-%H%M%S") + "-cells")
+    run_dir.check_creatable(out)
+    data = read_data_sets_for(config)
+    check_batch_size(config, data.train.num_examples)
+    from rnn_tf1 import gradients
+    from rnn_tf1.plotting import gradient_through_time_chart, save_png
+    results = gradients.run_cells(config, args.models, out, data)
+    print(gradients.cells_table(results, config))
+    run_dir.write_json(os.path.join(out, "cells.json"), {
+        "config": config.to_dict(), "command": "rnn-tf1 " + shlex.join(args.argv),
+        "results": [dict(r._asdict(), ratio_init=r.ratio_init, ratio_trained=r.ratio_trained)
+                    for r in results]})
+    chart = gradient_through_time_chart([
+        ("at initialisation", [(r.label, r.norms_init) for r in results]),
+        (f"after {config.steps} steps", [(r.label, r.norms_trained) for r in results])])
+    log.info("chart: %s", save_png(chart, os.path.join(out, "gradients.png")))
     return 0
 
 
@@ -384,6 +470,28 @@ def build_parser() -> argparse.ArgumentParser:
     be.add_argument("--steps-per-window", type=_positive_int, default=20, help="steps per window (default 20)")
     be.add_argument("--out", default=None, help="JSON report path (default runs/DATE-TIME-bench.json)")
     be.set_defaults(func=cmd_bench)
+
+    gr = sub.add_parser("gradients", help="||dL/dh_t|| for each time step t, one line per cell (log scale)")
+    add_config_options(gr)
+    gr.add_argument("runs", nargs="*", metavar="RUN_DIR",
+                    help="trained runs to measure (default: fresh models, one per --models)")
+    gr.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), metavar="CELL[/ACTIVATION]",
+                    help=f"fresh models to measure (default {' '.join(DEFAULT_MODELS)})")
+    gr.add_argument("--out", default=None, help="chart PNG (default runs/DATE-TIME-gradients.png; "
+                                                 "the numbers go to the same name .json)")
+    gr.set_defaults(func=cmd_gradients)
+
+    ce = sub.add_parser("cells", help="train each cell for the same budget: accuracy and vanishing gradients",
+                        description="Train each model with the same options and minibatches "
+                                    "(--steps defaults to 2000 here), then tabulate test accuracy and "
+                                    "||dL/dh_T|| / ||dL/dh_1|| before and after training.")
+    add_config_options(ce)
+    ce.set_defaults(steps=2000)
+    ce.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), metavar="CELL[/ACTIVATION]",
+                    help=f"default {' '.join(DEFAULT_MODELS)}")
+    ce.add_argument("--out", default=None, help="new folder for the runs, cells.json and gradients.png")
+    ce.add_argument("--runs-root", default="runs", help="parent of the default folder (default runs)")
+    ce.set_defaults(func=cmd_cells)
 
     fid = sub.add_parser("fidelity", help="train with several seeds and measure their spread")
     add_config_options(fid)

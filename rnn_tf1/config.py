@@ -14,8 +14,11 @@ from typing import Any, Mapping
 
 from rnn_tf1.errors import UsageError
 
-OPTIMIZERS = ("gd", "adam")
+OPTIMIZERS = ("gd", "adam", "rmsprop")
 LOG_STYLES = ("step", "iter")
+CELLS = ("lstm", "gru", "rnn")
+ACTIVATIONS = ("tanh", "relu")
+LSTM_IMPLS = ("faithful", "hoisted")
 
 
 def default_data_dir() -> str:
@@ -29,7 +32,8 @@ def default_data_dir() -> str:
 @dataclass(frozen=True)
 class Config:
     # --- the tutorial's training parameters -------------------------------
-    optimizer: str = "gd"          # "gd" = GradientDescentOptimizer (main version), "adam" = AdamOptimizer (variant)
+    optimizer: str = "gd"          # "gd" = GradientDescentOptimizer (main version), "adam" = AdamOptimizer
+                                   # (variant), "rmsprop" = RMSPropOptimizer (a remedy for exploding gradients)
     learning_rate: float = 0.001   # the tutorial's learning_rate for both optimizers
     steps: int = 10000             # training_steps: minibatch updates, counted from 1
     batch_size: int = 128          # images per minibatch
@@ -41,6 +45,11 @@ class Config:
     num_hidden: int = 128          # LSTM units (state size of BasicLSTMCell)
     num_classes: int = 10          # digits 0-9
     forget_bias: float = 1.0       # BasicLSTMCell's forget_bias
+    # --- the gradient experiments (defaults = the tutorial's model) ---------
+    cell: str = "lstm"             # "lstm" = BasicLSTMCell (tutorial), "gru" = GRUCell, "rnn" = BasicRNNCell
+    activation: str = "tanh"       # the cell's activation: "tanh" (tutorial) or "relu"
+    clip_norm: float = 0.0         # clip gradients to this global norm before applying them (0 = never)
+    bptt_truncate: int = 0         # backpropagate through the last K time steps only (0 = all of them)
     # --- data and evaluation ----------------------------------------------
     validation_size: int = 5000    # read_data_sets: the first 5000 training images are held out as validation
     test_size: int = 128           # "Testing Accuracy" is measured on the first 128 test images
@@ -51,6 +60,8 @@ class Config:
     checkpoint_every: int = 1000   # steps between checkpoints in the run directory (and one at the end)
     intra_op_threads: int = 0      # threads inside one op, e.g. a matmul (0 = TensorFlow's choice)
     inter_op_threads: int = 0      # ops run side by side (0 = TensorFlow's choice)
+    lstm_impl: str = "faithful"    # "faithful" = BasicLSTMCell + static_rnn; "hoisted" = same variables and math,
+                                   # input product hoisted and weight gradients in one matmul (hoisted_lstm.py)
 
     def __post_init__(self) -> None:
         if not self.data_dir:
@@ -78,6 +89,19 @@ class Config:
             raise UsageError(f"forget_bias must be a finite number, got {self.forget_bias!r}")
         if self.optimizer not in OPTIMIZERS:
             raise UsageError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
+        for name, choices in (("cell", CELLS), ("activation", ACTIVATIONS), ("lstm_impl", LSTM_IMPLS)):
+            if getattr(self, name) not in choices:
+                raise UsageError(f"{name} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")
+        clip = self.clip_norm
+        if isinstance(clip, bool) or not isinstance(clip, (int, float)) or not math.isfinite(clip) or clip < 0:
+            raise UsageError(f"clip_norm must be a finite number >= 0 (0 = no clipping), got {clip!r}")
+        k = self.bptt_truncate
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= self.timesteps:
+            raise UsageError(f"bptt_truncate must be a whole number from 0 (full BPTT) to timesteps "
+                             f"({self.timesteps}), got {k!r}")
+        if self.lstm_impl == "hoisted" and (self.cell, self.activation, self.bptt_truncate) != ("lstm", "tanh", 0):
+            raise UsageError("lstm_impl hoisted is the tutorial's LSTM only: it needs cell lstm, activation tanh "
+                             "and bptt_truncate 0")
         if self.log_style not in LOG_STYLES:
             raise UsageError(f"log_style must be one of {', '.join(LOG_STYLES)}, got {self.log_style!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
@@ -90,6 +114,11 @@ class Config:
         if unknown:
             raise UsageError(f"unknown config key(s): {', '.join(unknown)}")
         return dataclasses.replace(self, **changes)
+
+    @property
+    def is_tutorial_model(self) -> bool:
+        """The tutorial's network and gradients (cell, activation, no clipping, full BPTT)."""
+        return (self.cell, self.activation, self.clip_norm, self.bptt_truncate) == ("lstm", "tanh", 0, 0)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -108,3 +137,13 @@ def check_batch_size(config: Config, train_examples: int) -> None:
 def tiny_config(**changes: Any) -> Config:
     """A config for tests: the tutorial's graph and data, a few steps only."""
     return Config(steps=20, display_step=10).override(**changes)
+
+
+def model_config(config: Config, spec: str) -> Config:
+    """`config` with the model "CELL" or "CELL/ACTIVATION" (e.g. "gru", "rnn/relu")."""
+    cell, _, activation = spec.partition("/")
+    activation = activation or "tanh"
+    if cell not in CELLS or activation not in ACTIVATIONS:
+        raise UsageError(f"model {spec!r} is not CELL or CELL/ACTIVATION with CELL one of "
+                         f"{', '.join(CELLS)} and ACTIVATION one of {', '.join(ACTIVATIONS)}")
+    return config.override(cell=cell, activation=activation)

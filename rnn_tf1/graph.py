@@ -16,13 +16,16 @@ from rnn_tf1.errors import UserError
 
 import tensorflow as tf  # noqa: E402  (after tf_env)
 
+from rnn_tf1 import hoisted_lstm  # noqa: E402
+
 tf1 = tf.compat.v1
 
 # The TF1 API this project exists to run announces its own deprecation on every
 # use; those notices are known and say nothing about the run.
 tf.get_logger().setLevel(logging.ERROR)
-warnings.filterwarnings("ignore", message=r".*`tf\.nn\.rnn_cell\.BasicLSTMCell` is deprecated",
-                        category=UserWarning)
+warnings.filterwarnings(
+    "ignore", message=r".*`tf\.nn\.rnn_cell\.(BasicLSTMCell|GRUCell|BasicRNNCell)` is deprecated",
+    category=UserWarning)
 
 
 class Model(NamedTuple):
@@ -38,6 +41,8 @@ class Model(NamedTuple):
     saver: tf1.train.Saver  # all global variables (optimizer slots included)
     summaries: tf.Tensor    # serialized Summary: minibatch_loss and training_accuracy scalars
     all_finite: tf.Tensor   # bool scalar: no NaN or infinity in any trainable variable
+    outputs: list           # timesteps x (batch, num_hidden): static_rnn's hidden states h_1..h_T
+    grad_norm: tf.Tensor    # scalar: global norm of the step's gradient, before any clipping
 
 
 def _check_tf_environment() -> None:
@@ -46,19 +51,64 @@ def _check_tf_environment() -> None:
                         "import rnn_tf1 first (or set TF_USE_LEGACY_KERAS=1) so BasicLSTMCell exists")
 
 
-def rnn_logits(x: tf.Tensor, weights: tf.Variable, biases: tf.Variable, config: Config) -> tf.Tensor:
-    """The tutorial's RNN(x, weights, biases): the last LSTM output through a linear layer."""
+def make_cell(config: Config) -> tf1.nn.rnn_cell.RNNCell:
+    """The recurrent cell: the tutorial's BasicLSTMCell, or GRUCell / BasicRNNCell for the experiments."""
+    # activation=None is each cell's own tanh; only relu is passed in, so the tutorial's cell
+    # is constructed exactly as the tutorial constructs it.
+    activation = tf.nn.relu if config.activation == "relu" else None
+    if config.cell == "gru":
+        return tf1.nn.rnn_cell.GRUCell(config.num_hidden, activation=activation)
+    if config.cell == "rnn":
+        return tf1.nn.rnn_cell.BasicRNNCell(config.num_hidden, activation=activation)
+    return tf1.nn.rnn_cell.BasicLSTMCell(config.num_hidden, forget_bias=config.forget_bias,
+                                         activation=activation)
+
+
+def rnn_outputs(x: tf.Tensor, cell: tf1.nn.rnn_cell.RNNCell, config: Config,
+                dtype: tf.DType = tf.float32) -> list[tf.Tensor]:
+    """static_rnn over the image rows: timesteps x (batch, num_hidden) hidden states h_1..h_T.
+
+    With `config.bptt_truncate` = K > 0 the sequence is run as two static_rnn calls
+    sharing the cell, and the state handed from step T-K to step T-K+1 goes through
+    tf.stop_gradient: the forward values are unchanged, and gradients flow back
+    through the last K time steps only (the loss reads h_T alone).
+    """
     # (batch, 28, 28) -> 28 x (batch, 28): one tensor per image row = per time step.
     inputs = tf.unstack(x, config.timesteps, axis=1)
-    cell = tf1.nn.rnn_cell.BasicLSTMCell(config.num_hidden, forget_bias=config.forget_bias)
     # TF 1.x gave the kernel (created with no initializer) glorot-uniform values seeded from
     # the graph seed.  tf-keras falls back to a Keras initializer with an unseeded random
     # seed instead, so a seeded run would not repeat; the scope's initializer restores TF1's
-    # (the bias keeps its explicit zeros).  Re-entering the current scope keeps the names.
+    # (biases keep their explicit initializers).  Re-entering the current scope keeps the names.
     with tf1.variable_scope(tf1.get_variable_scope(), initializer=tf1.glorot_uniform_initializer()):
-        # outputs: 28 x (batch, num_hidden); variables rnn/basic_lstm_cell/{kernel,bias}.
-        outputs, _ = tf1.nn.static_rnn(cell, inputs, dtype=tf.float32)
-    return tf.matmul(outputs[-1], weights) + biases  # (batch, num_classes)
+        cut = config.timesteps - config.bptt_truncate
+        if not config.bptt_truncate or cut == 0:
+            # variables rnn/basic_lstm_cell/{kernel,bias} (the tutorial's call)
+            outputs, _ = tf1.nn.static_rnn(cell, inputs, dtype=dtype)
+            return outputs
+        with tf1.variable_scope("rnn") as scope:
+            early, state = tf1.nn.static_rnn(cell, inputs[:cut], dtype=dtype, scope=scope)
+            state = tf.nest.map_structure(tf.stop_gradient, state)
+            late, _ = tf1.nn.static_rnn(cell, inputs[cut:], initial_state=state, scope=scope)
+        return early + late
+
+
+def rnn_logits(x: tf.Tensor, weights: tf.Variable, biases: tf.Variable, config: Config
+               ) -> tuple[tf.Tensor, list[tf.Tensor]]:
+    """The tutorial's RNN(x, weights, biases): the last output through a linear layer.
+
+    Returns (logits (batch, num_classes), the static_rnn outputs h_1..h_T).
+    """
+    cell = make_cell(config)
+    outputs = rnn_outputs(x, cell, config)
+    last = outputs[-1]
+    if config.lstm_impl == "hoisted":
+        # The faithful static_rnn above created the cell's variables with the same ops in the
+        # same order, so a seeded run starts from the same weights.  Its ops stay in the graph
+        # (rnn-tf1 gradients reads h_1..h_T there) but training never runs them: a Session
+        # executes only what its fetches need.
+        last = hoisted_lstm.last_output(x, cell.weights[0], cell.weights[1], config.forget_bias,
+                                     config.num_input, config.num_hidden, config.timesteps)
+    return tf.matmul(last, weights) + biases, outputs  # (batch, num_classes)
 
 
 def make_optimizer(config: Config) -> tf1.train.Optimizer:
@@ -66,7 +116,24 @@ def make_optimizer(config: Config) -> tf1.train.Optimizer:
         return tf1.train.GradientDescentOptimizer(learning_rate=config.learning_rate)
     if config.optimizer == "adam":
         return tf1.train.AdamOptimizer(learning_rate=config.learning_rate)
+    if config.optimizer == "rmsprop":
+        return tf1.train.RMSPropOptimizer(learning_rate=config.learning_rate)
     raise ValueError(f"unknown optimizer {config.optimizer!r}")  # Config.validate rejects it first
+
+
+def training_step(loss: tf.Tensor, config: Config) -> tuple[tf.Operation, tf.Tensor]:
+    """optimizer.minimize(loss), written as its two halves so the gradient can be measured
+    (and clipped).  Returns (train_op, global norm of this step's gradient before clipping)."""
+    optimizer = make_optimizer(config)
+    grads_and_vars = optimizer.compute_gradients(loss)
+    grads = [g for g, _ in grads_and_vars]
+    with tf.name_scope("grad_norm"):
+        grad_norm = tf.linalg.global_norm(grads)
+    if config.clip_norm:
+        # Each gradient times clip_norm / max(grad_norm, clip_norm): the applied norm is at most clip_norm.
+        grads, _ = tf.clip_by_global_norm(grads, config.clip_norm, use_norm=grad_norm)
+        grads_and_vars = list(zip(grads, [v for _, v in grads_and_vars]))
+    return optimizer.apply_gradients(grads_and_vars), grad_norm
 
 
 def build_model(config: Config) -> Model:
@@ -81,14 +148,14 @@ def build_model(config: Config) -> Model:
         # Variable_1 (biases['out']), both from a standard normal.
         weights = tf.Variable(tf1.random_normal([config.num_hidden, config.num_classes]))
         biases = tf.Variable(tf1.random_normal([config.num_classes]))
-        logits = rnn_logits(X, weights, biases, config)
+        logits, outputs = rnn_logits(X, weights, biases, config)
         # Name scopes group ops for TensorBoard's graph view; they create no variables and
         # leave the variables' names and seeded values as they were.
         prediction = tf.nn.softmax(logits, name="prediction")
         with tf.name_scope("loss"):
             loss = tf.reduce_mean(tf1.nn.softmax_cross_entropy_with_logits_v2(
                 logits=logits, labels=tf.stop_gradient(Y)))  # TF1's v1 op = v2 with no gradient into labels
-        train_op = make_optimizer(config).minimize(loss)
+        train_op, grad_norm = training_step(loss, config)
         with tf.name_scope("accuracy"):
             correct_pred = tf.equal(tf.argmax(prediction, 1), tf.argmax(Y, 1))
             accuracy = tf.reduce_mean(tf.cast(correct_pred, tf.float32))
@@ -100,7 +167,7 @@ def build_model(config: Config) -> Model:
         init = tf1.global_variables_initializer()
         saver = tf1.train.Saver(max_to_keep=2)
     return Model(graph, X, Y, logits, prediction, loss, accuracy, train_op, init, saver, summaries,
-                 all_finite)
+                 all_finite, outputs, grad_norm)
 
 
 def session_config(config: Config) -> tf1.ConfigProto:

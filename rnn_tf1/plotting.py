@@ -1,4 +1,4 @@
-"""The tutorial's chart, and the overlay of a run on the tutorial's log.
+"""The tutorial's chart, the overlay of a run on the tutorial's log, and the gradient charts.
 
 Figures are built with matplotlib's object API (no pyplot state, no backend,
 no window), so they render headless and leave a notebook's backend alone;
@@ -25,6 +25,58 @@ def tutorial_chart(steps: Sequence[int], accuracies: Sequence[float]) -> Figure:
     ax.set_ylabel("accuracy")
     ax.set_xlabel("epoch")
     ax.legend()
+    return fig
+
+
+def grad_norm_chart(history, config=None) -> Figure:
+    """The global gradient norm at every displayed step, log scale; the clip threshold if any.
+
+    `history` is a sequence of rows with .step and .grad_norm.  Exploding gradients
+    show as a climb of orders of magnitude, clipping as the norm pressing on the line.
+    """
+    fig = Figure(figsize=(6.4, 4.0), dpi=80)
+    ax = fig.add_subplot()
+    ax.plot([h.step for h in history], [h.grad_norm for h in history], "o-", ms=3, lw=1,
+            label="global norm of the gradient (before clipping)")
+    if config is not None and config.clip_norm:
+        ax.axhline(config.clip_norm, color="C3", ls="--", lw=1, label=f"clip_norm {config.clip_norm:g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("gradient norm")
+    if config is not None:
+        ax.set_title(describe_model(config), fontsize="medium")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def describe_model(config) -> str:
+    """A short label: cell, activation, optimizer and the gradient remedies in use."""
+    parts = [config.cell if config.activation == "tanh" else f"{config.cell}/{config.activation}",
+             config.optimizer]
+    if config.clip_norm:
+        parts.append(f"clip {config.clip_norm:g}")
+    if config.bptt_truncate:
+        parts.append(f"BPTT {config.bptt_truncate}")
+    return ", ".join(parts)
+
+
+def gradient_through_time_chart(panels) -> Figure:
+    """||dL/dh_t|| against time step t = 1..T on a log scale, one line per model.
+
+    `panels` is a list of (title, [(label, norms), ...]); the panels share the y axis.
+    """
+    fig = Figure(figsize=(6.4 * len(panels), 4.6), dpi=80)
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    for ax, (title, curves) in zip(axes, panels):
+        for label, norms in curves:
+            ax.plot(range(1, len(norms) + 1), norms, "o-", ms=3, lw=1.2, label=label)
+        ax.set_yscale("log")
+        ax.set_xlabel("time step t (image row)")
+        ax.set_title(title, fontsize="medium")
+        ax.legend(fontsize="small")
+    axes[0].set_ylabel("||dL/dh_t|| over the batch")
+    fig.tight_layout()
     return fig
 
 

@@ -5,7 +5,8 @@ Layout::
 
     RUN_DIR/config.json     the Config used
     RUN_DIR/train.log       exactly what the run printed on stdout
-    RUN_DIR/history.csv     step,loss,accuracy at every displayed step
+    RUN_DIR/history.csv     step,loss,accuracy,grad_norm at every displayed step
+    RUN_DIR/grad_norm.png   the gradient's global norm at every displayed step (log scale)
     RUN_DIR/result.json     test accuracy, steps done, wall time
     RUN_DIR/chart.png       the tutorial's chart
     RUN_DIR/compare.png     loss and accuracy against the tutorial's log (written by the CLI)
@@ -15,6 +16,7 @@ Layout::
 from __future__ import annotations
 
 import csv
+import math
 import io
 import json
 import os
@@ -29,6 +31,7 @@ LOG_FILE = "train.log"
 HISTORY_FILE = "history.csv"
 RESULT_FILE = "result.json"
 CHART_FILE = "chart.png"         # the tutorial's chart: training accuracy against step + 1
+GRAD_NORM_FILE = "grad_norm.png"  # gradient global norm against step: exploding gradients show here
 COMPARE_FILE = "compare.png"     # this run over the tutorial's log (and the seed band)
 CHECKPOINT_DIR = "checkpoint"
 TENSORBOARD_DIR = "tensorboard"   # TF1 summaries (graph, minibatch loss and accuracy)
@@ -39,6 +42,7 @@ class HistoryRow(NamedTuple):
     step: int        # the training step after whose update the minibatch was measured
     loss: float      # minibatch loss
     accuracy: float  # minibatch training accuracy
+    grad_norm: float = math.nan  # global norm of that step's gradient, before clipping (nan: not recorded)
 
 
 def default_run_dir(root: str, optimizer: str, seed: int) -> str:
@@ -104,11 +108,12 @@ def history_csv(rows: Iterable[HistoryRow]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(HistoryRow._fields)
     for row in rows:
-        writer.writerow([row.step, repr(float(row.loss)), repr(float(row.accuracy))])
+        writer.writerow([row.step, repr(float(row.loss)), repr(float(row.accuracy)), repr(float(row.grad_norm))])
     return buf.getvalue()
 
 
 def read_history(path: str) -> list[HistoryRow]:
     with open(path, encoding="utf-8", newline="") as fh:
-        return [HistoryRow(int(r["step"]), float(r["loss"]), float(r["accuracy"]))
+        return [HistoryRow(int(r["step"]), float(r["loss"]), float(r["accuracy"]),
+                           float(r.get("grad_norm") or math.nan))
                 for r in csv.DictReader(fh)]

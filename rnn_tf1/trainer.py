@@ -24,7 +24,7 @@ from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.log_format import (OPTIMIZATION_FINISHED, is_display_step, progress_line,
                                 testing_accuracy_line)
 from rnn_tf1.mnist_data import DataSet, Datasets, read_data_sets_for
-from rnn_tf1.plotting import save_png, tutorial_chart
+from rnn_tf1.plotting import grad_norm_chart, save_png, tutorial_chart
 from rnn_tf1.run_dir import HistoryRow
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,8 @@ def as_sequences(images: np.ndarray, config: Config) -> np.ndarray:
 def train(session: tf1.Session, model: Model, train_set: DataSet, config: Config, emit: Emit,
           start_step: int = 1, history: list[HistoryRow] | None = None,
           after_step: AfterStep | None = None, summary_writer=None) -> list[HistoryRow]:
-    """Steps start_step..config.steps of the tutorial's loop; returns the displayed (step, loss, accuracy).
+    """Steps start_step..config.steps of the tutorial's loop; returns the displayed
+    (step, loss, accuracy, grad_norm) rows.
 
     `after_step(step, history)` runs after every step (checkpoints, stop requests);
     `summary_writer` (a tf.compat.v1.summary.FileWriter) gets each displayed point.
@@ -65,9 +66,10 @@ def train(session: tf1.Session, model: Model, train_set: DataSet, config: Config
     for step in range(start_step, config.steps + 1):
         batch_x, batch_y = train_set.next_batch(config.batch_size)
         feed = {model.X: as_sequences(batch_x, config), model.Y: batch_y}
-        # The loss of this step's forward pass comes with the update at no extra cost;
-        # it is only checked, never printed (the tutorial prints the loss after the update).
-        _, loss_before = session.run([model.train_op, model.loss], feed_dict=feed)
+        # The loss and gradient norm of this step's forward pass come with the update at no
+        # extra cost; the loss is only checked, never printed (the tutorial prints the loss
+        # after the update).  The same fetches every step: one compiled graph for all steps.
+        _, loss_before, grad_norm = session.run([model.train_op, model.loss, model.grad_norm], feed_dict=feed)
         if not math.isfinite(loss_before):
             raise diverged(f"the loss became {loss_before}", step, config)
         if is_display_step(config.log_style, step, config.display_step):
@@ -79,9 +81,11 @@ def train(session: tf1.Session, model: Model, train_set: DataSet, config: Config
             emit(progress_line(config.log_style, step, config.batch_size, out["loss"], out["accuracy"]))
             if not math.isfinite(out["loss"]):
                 raise diverged(f"the loss became {out['loss']}", step, config)
-            history.append(HistoryRow(step, float(out["loss"]), float(out["accuracy"])))
+            history.append(HistoryRow(step, float(out["loss"]), float(out["accuracy"]), float(grad_norm)))
             if summary_writer is not None:
                 summary_writer.add_summary(out["summary"], step)
+                summary_writer.add_summary(tf1.Summary(value=[tf1.Summary.Value(
+                    tag="gradient_global_norm", simple_value=float(grad_norm))]), step)
         if after_step:
             after_step(step, history)
     emit(OPTIMIZATION_FINISHED)
@@ -220,6 +224,7 @@ def _run(config: Config, model: Model, data: Datasets, workdir: str | None, emit
                                           run_dir.history_csv(history))
             save_png(tutorial_chart([h.step for h in history], [h.accuracy for h in history]),
                      os.path.join(workdir, run_dir.CHART_FILE))
+            save_png(grad_norm_chart(history, config), os.path.join(workdir, run_dir.GRAD_NORM_FILE))
             run_dir.write_json(os.path.join(workdir, run_dir.RESULT_FILE), {
                 "test_accuracy": float(test_accuracy), "test_images": config.test_size,
                 "steps": config.steps, "seconds": round(seconds, 3),

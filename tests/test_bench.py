@@ -20,10 +20,10 @@ def test_quick_bench_reports_every_path(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text())
     paths = report["paths"]
-    for name in ("faithful", "keras", "sgemm"):   # always measurable here
+    for name in ("faithful", "hoisted", "faithful-1thread", "hoisted-1thread", "keras", "sgemm"):  # always here
         assert paths[name]["step_ms"] > 0 and paths[name]["peak_rss_mb"] > 0, paths[name]
         assert len(paths[name]["windows_ms"]) == 2
-    assert paths["faithful"]["eval_images_per_s"] > 0
+    assert paths["faithful"]["eval_images_per_s"] > 0 and paths["hoisted"]["eval_images_per_s"] > 0
     assert "step_ms" in paths["torch"] or "torch" in paths["torch"]["skipped"]  # optional peer
     assert proc.stdout.splitlines()[0].split()[:2] == ["path", "ms/step"]
     assert any(line.startswith("faithful ") and line.rstrip().endswith("x") for line in proc.stdout.splitlines())

@@ -34,7 +34,7 @@ class Config:
     # --- the tutorial's training parameters -------------------------------
     optimizer: str = "gd"          # "gd" = GradientDescentOptimizer (main version), "adam" = AdamOptimizer
                                    # (variant), "rmsprop" = RMSPropOptimizer (a remedy for exploding gradients)
-    learning_rate: float = 0.001   # the tutorial's learning_rate for both optimizers
+    learning_rate: float = 0.001   # the tutorial's learning_rate (for every optimizer)
     steps: int = 10000             # training_steps: minibatch updates, counted from 1
     batch_size: int = 128          # images per minibatch
     display_step: int = 200        # print a progress line every display_step steps (and at step 1 in "step" style)
@@ -87,9 +87,8 @@ class Config:
             raise UsageError(f"learning_rate must be a finite number > 0, got {lr!r}")
         if not isinstance(self.forget_bias, (int, float)) or not math.isfinite(self.forget_bias):
             raise UsageError(f"forget_bias must be a finite number, got {self.forget_bias!r}")
-        if self.optimizer not in OPTIMIZERS:
-            raise UsageError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
-        for name, choices in (("cell", CELLS), ("activation", ACTIVATIONS), ("lstm_impl", LSTM_IMPLS)):
+        for name, choices in (("optimizer", OPTIMIZERS), ("log_style", LOG_STYLES), ("cell", CELLS),
+                              ("activation", ACTIVATIONS), ("lstm_impl", LSTM_IMPLS)):
             if getattr(self, name) not in choices:
                 raise UsageError(f"{name} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")
         clip = self.clip_norm
@@ -102,8 +101,6 @@ class Config:
         if self.lstm_impl == "hoisted" and (self.cell, self.activation, self.bptt_truncate) != ("lstm", "tanh", 0):
             raise UsageError("lstm_impl hoisted is the tutorial's LSTM only: it needs cell lstm, activation tanh "
                              "and bptt_truncate 0")
-        if self.log_style not in LOG_STYLES:
-            raise UsageError(f"log_style must be one of {', '.join(LOG_STYLES)}, got {self.log_style!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
             raise UsageError(f"seed must be a whole number from 0 to 2**31-1, got {self.seed!r}")
 
@@ -114,11 +111,6 @@ class Config:
         if unknown:
             raise UsageError(f"unknown config key(s): {', '.join(unknown)}")
         return dataclasses.replace(self, **changes)
-
-    @property
-    def is_tutorial_model(self) -> bool:
-        """The tutorial's network and gradients (cell, activation, no clipping, full BPTT)."""
-        return (self.cell, self.activation, self.clip_norm, self.bptt_truncate) == ("lstm", "tanh", 0, 0)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

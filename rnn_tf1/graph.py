@@ -64,8 +64,7 @@ def make_cell(config: Config) -> tf1.nn.rnn_cell.RNNCell:
                                          activation=activation)
 
 
-def rnn_outputs(x: tf.Tensor, cell: tf1.nn.rnn_cell.RNNCell, config: Config,
-                dtype: tf.DType = tf.float32) -> list[tf.Tensor]:
+def rnn_outputs(x: tf.Tensor, cell: tf1.nn.rnn_cell.RNNCell, config: Config) -> list[tf.Tensor]:
     """static_rnn over the image rows: timesteps x (batch, num_hidden) hidden states h_1..h_T.
 
     With `config.bptt_truncate` = K > 0 the sequence is run as two static_rnn calls
@@ -80,13 +79,13 @@ def rnn_outputs(x: tf.Tensor, cell: tf1.nn.rnn_cell.RNNCell, config: Config,
     # seed instead, so a seeded run would not repeat; the scope's initializer restores TF1's
     # (biases keep their explicit initializers).  Re-entering the current scope keeps the names.
     with tf1.variable_scope(tf1.get_variable_scope(), initializer=tf1.glorot_uniform_initializer()):
-        cut = config.timesteps - config.bptt_truncate
-        if not config.bptt_truncate or cut == 0:
+        if config.bptt_truncate in (0, config.timesteps):  # full BPTT
             # variables rnn/basic_lstm_cell/{kernel,bias} (the tutorial's call)
-            outputs, _ = tf1.nn.static_rnn(cell, inputs, dtype=dtype)
+            outputs, _ = tf1.nn.static_rnn(cell, inputs, dtype=tf.float32)
             return outputs
+        cut = config.timesteps - config.bptt_truncate
         with tf1.variable_scope("rnn") as scope:
-            early, state = tf1.nn.static_rnn(cell, inputs[:cut], dtype=dtype, scope=scope)
+            early, state = tf1.nn.static_rnn(cell, inputs[:cut], dtype=tf.float32, scope=scope)
             state = tf.nest.map_structure(tf.stop_gradient, state)
             late, _ = tf1.nn.static_rnn(cell, inputs[cut:], initial_state=state, scope=scope)
         return early + late

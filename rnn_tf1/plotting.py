@@ -28,7 +28,7 @@ def tutorial_chart(steps: Sequence[int], accuracies: Sequence[float]) -> Figure:
     return fig
 
 
-def grad_norm_chart(history, config=None) -> Figure:
+def grad_norm_chart(history, config) -> Figure:
     """The global gradient norm at every displayed step, log scale; the clip threshold if any.
 
     `history` is a sequence of rows with .step and .grad_norm.  Exploding gradients
@@ -38,13 +38,12 @@ def grad_norm_chart(history, config=None) -> Figure:
     ax = fig.add_subplot()
     ax.plot([h.step for h in history], [h.grad_norm for h in history], "o-", ms=3, lw=1,
             label="global norm of the gradient (before clipping)")
-    if config is not None and config.clip_norm:
+    if config.clip_norm:
         ax.axhline(config.clip_norm, color="C3", ls="--", lw=1, label=f"clip_norm {config.clip_norm:g}")
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("gradient norm")
-    if config is not None:
-        ax.set_title(describe_model(config), fontsize="medium")
+    ax.set_title(describe_model(config), fontsize="medium")
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig

@@ -260,8 +260,7 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
     from rnn_tf1.log_format import read_log
     from rnn_tf1.plotting import overlay_chart, save_png
     config = config_from_args(args)
-    out = args.out or os.path.join(args.runs_root, time.strftime("%Y%m%d-%H%M%S") + "-fidelity")
-    run_dir.check_creatable(out)  # one-line errors before any seed runs
+    out = _new_output_dir(args, "fidelity")  # one-line errors before any seed runs
     if args.jobs > 1 and not (args.intra_op_threads or args.inter_op_threads):
         # Runs side by side share the cores: one thread each keeps them from fighting.
         config = config.override(intra_op_threads=1, inter_op_threads=1)
@@ -354,6 +353,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_output_dir(args: argparse.Namespace, name: str) -> str:
+    """--out, or RUNS_ROOT/DATE-TIME-NAME: a folder that does not exist yet and can be made."""
+    from rnn_tf1 import run_dir
+    out = args.out or os.path.join(args.runs_root, time.strftime("%Y%m%d-%H%M%S") + "-" + name)
+    run_dir.check_creatable(out)
+    return out
+
+
 def _new_output_file(out: str | None, default_name: str) -> str:
     """--out, or runs/DATE-TIME-NAME; an existing file is never overwritten."""
     out = out or os.path.join("runs", time.strftime("%Y%m%d-%H%M%S") + "-" + default_name)
@@ -397,8 +404,7 @@ def cmd_cells(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     for spec in args.models:
         model_config(config, spec)  # bad model names are reported before anything runs
-    out = args.out or os.path.join(args.runs_root, time.strftime("%Y%m%d-%H%M%S") + "-cells")
-    run_dir.check_creatable(out)
+    out = _new_output_dir(args, "cells")
     data = read_data_sets_for(config)
     check_batch_size(config, data.train.num_examples)
     from rnn_tf1 import gradients

@@ -1,5 +1,7 @@
 """Cells, clipping, truncated BPTT and the per-time-step gradient measurement, on real sessions."""
+import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -183,4 +185,21 @@ def test_cli_gradients_prints_the_table_and_saves_the_chart(tmp_path):
     assert lines[29].startswith("last/first")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and (tmp_path / "gradients.json").exists()
     again = run_cli("gradients", "--models", "lstm", "--out", str(out))
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_cli_cells_trains_each_model_and_tabulates(tmp_path):
+    out = tmp_path / "cells"
+    proc = run_cli("cells", "--steps", "20", "--display-step", "10", "--models", "lstm", "rnn/relu",
+                   "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
+    assert [row.split(" | ")[0] for row in rows[2:]] == ["| lstm, gd", "| rnn/relu, gd"]
+    report = json.loads((out / "cells.json").read_text())
+    for result in report["results"]:
+        assert len(result["norms_init"]) == len(result["norms_trained"]) == 28
+        assert 0 <= result["full_test_accuracy"] <= 1
+        assert (out / os.path.basename(result["run_dir"]) / "train.log").exists()
+    assert (out / "gradients.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = run_cli("cells", "--steps", "20", "--out", str(out))
     assert again.returncode == 2 and "already exists" in again.stderr

@@ -2,8 +2,10 @@
 import numpy as np
 import pytest
 
+from rnn_tf1 import checkpoints
 from rnn_tf1.config import Config, tiny_config
 from rnn_tf1.graph import build_model, new_session, tf, tf1
+from rnn_tf1.mnist_data import build_datasets
 from rnn_tf1.trainer import train_and_evaluate
 
 
@@ -27,12 +29,10 @@ def test_same_variable_names_shapes_and_seeded_initial_values():
 @pytest.fixture(scope="module")
 def trained_checkpoint(tmp_path_factory, mnist_arrays):
     """A faithful model after 100 Adam steps: weights and biases well away from their initial values."""
-    from rnn_tf1.mnist_data import build_datasets
     workdir = str(tmp_path_factory.mktemp("hoisted") / "run")
     config = tiny_config(optimizer="adam", steps=100, display_step=50, seed=4)
     train_and_evaluate(config, workdir, emit=lambda line: None,
                        data=build_datasets(**mnist_arrays, seed=4))
-    from rnn_tf1 import checkpoints
     return checkpoints.load(workdir).model_prefix
 
 

@@ -4,8 +4,10 @@ Each path runs in its own process (`python -m rnn_tf1.bench WORKER`), so peak RS
 is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS=0):
 
     faithful   the tutorial's graph: BasicLSTMCell + static_rnn in a tf.compat.v1 Session
+    faithful-1thread   the same with a one-thread Session (intra_op 1, inter_op 1)
     hoisted    --lstm-impl hoisted: the same variables and math in fewer, larger ops (hoisted_lstm.py)
-    *-1thread  the same with a one-thread Session (intra_op 1, inter_op 1)
+    block      --lstm-impl block: the same on fused LSTMBlockCell ops, the batch split into
+               2 blocks of rows run side by side (block_lstm.py; its automatic Session threads)
     keras      keras.layers.LSTM(128) + Dense(10), same optimizer and batch (Keras 3, TF backend)
     torch      torch.nn.LSTM(28, 128) + Linear, same optimizer and batch (skipped if torch is absent)
     sgemm      the matrix products of one training step as plain float32 matmuls (NumPy's BLAS):
@@ -26,8 +28,8 @@ import time
 
 BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
 # TensorFlow paths of this project: (lstm_impl, Session threads for intra_op and inter_op; 0 = TF's choice)
-TF_PATHS = {"faithful": ("faithful", 0), "hoisted": ("hoisted", 0),
-            "faithful-1thread": ("faithful", 1), "hoisted-1thread": ("hoisted", 1)}
+TF_PATHS = {"faithful": ("faithful", 0), "faithful-1thread": ("faithful", 1), "hoisted": ("hoisted", 0),
+            "block": ("block", 0)}
 WORKERS = (*TF_PATHS, "keras", "torch", "sgemm")
 
 

@@ -18,7 +18,7 @@ OPTIMIZERS = ("gd", "adam", "rmsprop")
 LOG_STYLES = ("step", "iter")
 CELLS = ("lstm", "gru", "rnn")
 ACTIVATIONS = ("tanh", "relu")
-LSTM_IMPLS = ("faithful", "hoisted")
+LSTM_IMPLS = ("faithful", "hoisted", "block")
 
 
 def default_data_dir() -> str:
@@ -58,10 +58,13 @@ class Config:
     seed: int = 0                  # graph-level TF seed and the minibatch shuffler's seed (the tutorial set none)
     # --- how, not what, is computed -----------------------------------------
     checkpoint_every: int = 1000   # steps between checkpoints in the run directory (and one at the end)
-    intra_op_threads: int = 0      # threads inside one op, e.g. a matmul (0 = TensorFlow's choice)
-    inter_op_threads: int = 0      # ops run side by side (0 = TensorFlow's choice)
+    intra_op_threads: int = 0      # threads inside one op, e.g. a matmul (0 = automatic, see session_threads)
+    inter_op_threads: int = 0      # ops run side by side (0 = automatic, see session_threads)
     lstm_impl: str = "faithful"    # "faithful" = BasicLSTMCell + static_rnn; "hoisted" = same variables and math,
-                                   # input product hoisted and weight gradients in one matmul (hoisted_lstm.py)
+                                   # input product hoisted and weight gradients in one matmul (hoisted_lstm.py);
+                                   # "block" = same variables and math on fused LSTMBlockCell ops (block_lstm.py)
+    batch_shards: int = 2          # block only: the minibatch runs as this many independent blocks of rows,
+                                   # one per CPU core (2 = the small CPUs this project is measured on)
 
     def __post_init__(self) -> None:
         if not self.data_dir:
@@ -71,7 +74,7 @@ class Config:
     def validate(self) -> None:
         """Reject values the tutorial's program cannot run with, naming the field."""
         for name in ("steps", "batch_size", "display_step", "num_input", "timesteps",
-                     "num_hidden", "num_classes", "test_size", "checkpoint_every"):
+                     "num_hidden", "num_classes", "test_size", "checkpoint_every", "batch_shards"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UsageError(f"{name} must be a positive whole number, got {value!r}")
@@ -98,11 +101,24 @@ class Config:
         if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= self.timesteps:
             raise UsageError(f"bptt_truncate must be a whole number from 0 (full BPTT) to timesteps "
                              f"({self.timesteps}), got {k!r}")
-        if self.lstm_impl == "hoisted" and (self.cell, self.activation, self.bptt_truncate) != ("lstm", "tanh", 0):
-            raise UsageError("lstm_impl hoisted is the tutorial's LSTM only: it needs cell lstm, activation tanh "
-                             "and bptt_truncate 0")
+        if self.lstm_impl != "faithful" and (self.cell, self.activation, self.bptt_truncate) != ("lstm", "tanh", 0):
+            raise UsageError(f"lstm_impl {self.lstm_impl} is the tutorial's LSTM only: it needs cell lstm, "
+                             "activation tanh and bptt_truncate 0")
+        if self.lstm_impl != "block" and self.batch_shards != Config.batch_shards:
+            raise UsageError(f"batch_shards applies to lstm_impl block only, got batch_shards {self.batch_shards} "
+                             f"with lstm_impl {self.lstm_impl}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
             raise UsageError(f"seed must be a whole number from 0 to 2**31-1, got {self.seed!r}")
+
+    def session_threads(self) -> tuple[int, int]:
+        """(intra_op, inter_op) threads for the Session; 0 is TensorFlow's own choice.
+
+        Left at 0, the block implementation gets one thread per op and batch_shards ops side
+        by side: each block of rows keeps one core busy with its own chain of small ops.
+        """
+        if self.lstm_impl == "block" and (self.intra_op_threads, self.inter_op_threads) == (0, 0):
+            return 1, self.batch_shards
+        return self.intra_op_threads, self.inter_op_threads
 
     def override(self, **changes: Any) -> "Config":
         """A copy with `changes` applied; unknown keys are an error, not ignored."""

@@ -16,7 +16,7 @@ from rnn_tf1.errors import UserError
 
 import tensorflow as tf  # noqa: E402  (after tf_env)
 
-from rnn_tf1 import hoisted_lstm  # noqa: E402
+from rnn_tf1 import block_lstm, hoisted_lstm  # noqa: E402
 
 tf1 = tf.compat.v1
 
@@ -100,13 +100,16 @@ def rnn_logits(x: tf.Tensor, weights: tf.Variable, biases: tf.Variable, config: 
     cell = make_cell(config)
     outputs = rnn_outputs(x, cell, config)
     last = outputs[-1]
-    if config.lstm_impl == "hoisted":
-        # The faithful static_rnn above created the cell's variables with the same ops in the
-        # same order, so a seeded run starts from the same weights.  Its ops stay in the graph
-        # (rnn-tf1 gradients reads h_1..h_T there) but training never runs them: a Session
-        # executes only what its fetches need.
-        last = hoisted_lstm.last_output(x, cell.weights[0], cell.weights[1], config.forget_bias,
-                                     config.num_input, config.num_hidden, config.timesteps)
+    # The other implementations read the variables the faithful static_rnn above created with
+    # the same ops in the same order, so a seeded run starts from the same weights.  Its ops stay
+    # in the graph (rnn-tf1 gradients reads h_1..h_T there) but training never runs them: a
+    # Session executes only what its fetches need.
+    if config.lstm_impl != "faithful":  # Config.validate: the tutorial's LSTM, so weights = [kernel, bias]
+        args = (x, *cell.weights, config.forget_bias, config.num_input, config.num_hidden, config.timesteps)
+        if config.lstm_impl == "hoisted":
+            last = hoisted_lstm.last_output(*args)
+        else:
+            last = block_lstm.last_output(*args, shards=config.batch_shards)
     return tf.matmul(last, weights) + biases, outputs  # (batch, num_classes)
 
 
@@ -170,9 +173,9 @@ def build_model(config: Config) -> Model:
 
 
 def session_config(config: Config) -> tf1.ConfigProto:
-    """Thread settings for the Session (0 leaves TensorFlow's own choice)."""
-    return tf1.ConfigProto(intra_op_parallelism_threads=config.intra_op_threads,
-                           inter_op_parallelism_threads=config.inter_op_threads)
+    """Thread settings for the Session (Config.session_threads)."""
+    intra, inter = config.session_threads()
+    return tf1.ConfigProto(intra_op_parallelism_threads=intra, inter_op_parallelism_threads=inter)
 
 
 def new_session(model: Model, config: Config) -> tf1.Session:

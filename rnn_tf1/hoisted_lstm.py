@@ -14,7 +14,7 @@ differs is only how it is computed:
   gradient of the unrolled loop makes 28 small matmuls and sums them.
 
 The arithmetic is the same up to float32 rounding order, so logits and
-gradients agree with the faithful graph within 1e-5 (tests/test_hoisted_lstm.py).
+gradients agree with the faithful graph within 1e-5 (tests/test_lstm_impls.py).
 It is not faster on the 2-core CPU it was measured on (README, "Speed and memory").
 """
 from __future__ import annotations

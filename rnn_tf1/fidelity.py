@@ -137,9 +137,12 @@ def _train_command(config: Config, seed: int, workdir: str) -> list[str]:
             "--learning-rate", repr(config.learning_rate), "--steps", str(config.steps),
             "--batch-size", str(config.batch_size), "--display-step", str(config.display_step),
             "--log-style", config.log_style, "--seed", str(seed), "--data-dir", config.data_dir,
+            "--checkpoint-every", str(config.checkpoint_every),
             "--intra-op-threads", str(config.intra_op_threads),
             "--inter-op-threads", str(config.inter_op_threads),
-            "--run-dir", workdir]
+            "--cell", config.cell, "--activation", config.activation, "--clip-norm", repr(config.clip_norm),
+            "--bptt-truncate", str(config.bptt_truncate), "--lstm-impl", config.lstm_impl,
+            "--batch-shards", str(config.batch_shards), "--run-dir", workdir]
 
 
 def run_seeds(config: Config, seeds: Sequence[int], out_dir: str, jobs: int = 1,

@@ -8,7 +8,7 @@ import pytest
 from matplotlib.image import imread
 
 from conftest import REFERENCE_LOG, run_cli
-from rnn_tf1 import compare, fidelity
+from rnn_tf1 import cli, compare, fidelity
 from rnn_tf1.config import Config
 from rnn_tf1.errors import UsageError
 from rnn_tf1.log_format import LogPoint, parse_log, read_log
@@ -180,3 +180,17 @@ def test_shipped_band_is_of_the_faithful_configuration():
     # the tutorial's log is judged consistent with its own faithful reproduction
     reference = read_log(REFERENCE_LOG)
     assert "CONSISTENT" in compare.verdict(compare.compare_logs(reference, reference, band))
+
+
+@pytest.mark.parametrize("changes", [
+    dict(optimizer="adam", learning_rate=0.01, steps=30, batch_size=64, display_step=10, log_style="iter",
+         checkpoint_every=7, intra_op_threads=1, inter_op_threads=2, lstm_impl="block", batch_shards=3),
+    dict(cell="gru", activation="relu", clip_norm=0.5, bptt_truncate=5),
+])
+def test_fidelity_trains_every_seed_with_the_options_given(changes):
+    """Each seed's `rnn-tf1 train` command parses back to the band's configuration (no option dropped)."""
+    config = Config(data_dir="/somewhere/mnist").override(**changes)
+    command = fidelity._train_command(config, seed=5, workdir="/tmp/run")
+    assert command[1:4] == ["-m", "rnn_tf1", "train"]
+    args = cli.build_parser().parse_args(command[3:])
+    assert cli.config_from_args(args) == config.override(seed=5)

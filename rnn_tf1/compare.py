@@ -86,7 +86,12 @@ def verdict(c: Comparison) -> str:
     parts = [f"inside the seed band at {inside['both']} of {n} points "
              f"(loss {inside['loss']}, accuracy {inside['accuracy']})"]
     z = math.nan
-    if c.run.test_accuracy is not None:
+    last_step = c.run.points[-1].step if c.run.points else None
+    if c.run.test_accuracy is not None and last_step != c.band.steps[-1]:
+        # A shorter (or longer) run's test accuracy says nothing about the band's final one.
+        parts.append(f"final accuracy not compared: the run's last displayed step is {last_step}, "
+                     f"the seed runs' {c.band.steps[-1]}")
+    elif c.run.test_accuracy is not None:
         z = c.band.z_score(c.run.test_accuracy)
         parts.append(f"final accuracy at {z:+.2f} standard deviations from the seed mean "
                      f"({c.band.test_mean:.4f} ± {c.band.test_std:.4f}, {len(c.band.seeds)} seeds)")

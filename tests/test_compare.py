@@ -114,8 +114,15 @@ def test_band_statistics_and_verdict():
     assert "CONSISTENT" in text and "2 of 3 points" in text and "+0.50 standard deviations" in text
     assert "faithful seeds, each against the band of the others, are inside at 0..3 of 3" in text
     far = parse_log("Step 1, Minibatch Loss= 9.0, Training Accuracy= 0.9\n"
-                    "Testing Accuracy: 0.99\n")
+                    "Step 10, Minibatch Loss= 9.0, Training Accuracy= 0.9\n"
+                    "Step 20, Minibatch Loss= 9.0, Training Accuracy= 0.9\nTesting Accuracy: 0.99\n")
     assert "OUTSIDE" in compare.verdict(compare.compare_logs(far, far, band))
+    # A run stopped before the band's last step: its test accuracy is not held against the band's.
+    short = parse_log("Step 1, Minibatch Loss= 2.0000, Training Accuracy= 0.150\n"
+                      "Step 10, Minibatch Loss= 2.0000, Training Accuracy= 0.250\nTesting Accuracy: 0.05\n")
+    text = compare.verdict(compare.compare_logs(short, short, band))
+    assert "final accuracy not compared: the run's last displayed step is 10, the seed runs' 20" in text
+    assert "standard deviations from the seed mean" not in text and "CONSISTENT" in text
     # A band for other steps is not applied.
     assert compare.compare_logs(read_log(REFERENCE_LOG), read_log(REFERENCE_LOG), band).band is None
 

@@ -27,7 +27,7 @@ import sys
 import time
 
 BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
-# TensorFlow paths of this project: (lstm_impl, Session threads for intra_op and inter_op; 0 = TF's choice)
+# TensorFlow paths of this project: (lstm_impl, Session threads for intra_op and inter_op; 0 = automatic)
 TF_PATHS = {"faithful": ("faithful", 0), "faithful-1thread": ("faithful", 1), "hoisted": ("hoisted", 0),
             "block": ("block", 0)}
 WORKERS = (*TF_PATHS, "keras", "torch", "sgemm")

@@ -34,11 +34,12 @@ def time_step_norms(config: Config, x: np.ndarray, y: np.ndarray,
                     checkpoint_prefix: str | None = None) -> np.ndarray:
     """||dL/dh_t||, t = 1..T, of the model in `config` on the batch (x (B, T, I), y (B, C)).
 
-    The weights are `config.seed`'s initial ones, or the checkpoint's.  The hoisted LSTM
-    path has no per-step tensors, so the faithful graph (same variables) is measured.
-    A time step the gradient does not reach (truncated BPTT) measures 0.
+    The weights are `config.seed`'s initial ones, or the checkpoint's.  The hoisted and
+    block LSTM paths have no per-step tensors, so the faithful graph (same variables) is
+    measured.  A time step the gradient does not reach (truncated BPTT) measures 0.
     """
-    model = build_model(config.override(lstm_impl="faithful"))
+    config = config.override(lstm_impl="faithful", batch_shards=Config.batch_shards)  # shards are block's own
+    model = build_model(config)
     with model.graph.as_default():
         grads = tf.gradients(model.loss, model.outputs)
         norms = [tf.norm(g) if g is not None else tf.constant(0.0) for g in grads]

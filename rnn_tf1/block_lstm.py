@@ -18,7 +18,7 @@ differs is only how it is computed (README, "Speed and memory"):
   by side (graph.session_config).  Only the weight gradients are summed over blocks.
 
 The arithmetic is the same up to float32 rounding order, so logits and
-gradients agree with the faithful graph within 1e-5 (tests/test_block_lstm.py).
+gradients agree with the faithful graph within 1e-5 (tests/test_lstm_impls.py).
 """
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ def verdict(c: Comparison) -> str:
     parts = [f"inside the seed band at {inside['both']} of {n} points "
              f"(loss {inside['loss']}, accuracy {inside['accuracy']})"]
     z = math.nan
-    last_step = c.run.points[-1].step if c.run.points else None
+    last_step = c.run.points[-1].step  # compare_logs refuses a run with no displayed step in common
     if c.run.test_accuracy is not None and last_step != c.band.steps[-1]:
         # A shorter (or longer) run's test accuracy says nothing about the band's final one.
         parts.append(f"final accuracy not compared: the run's last displayed step is {last_step}, "

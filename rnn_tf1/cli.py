@@ -284,6 +284,12 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from rnn_tf1.script_runner import run_script
+    return run_script(args.script, args.script_args, seed=args.seed, data_dir=args.data_dir,
+                      figures_dir=args.figures)
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from rnn_tf1.config import default_data_dir
     from rnn_tf1.mnist_data import read_data_sets
@@ -445,6 +451,23 @@ def build_parser() -> argparse.ArgumentParser:
                             "(other training options are ignored)")
     train.set_defaults(func=cmd_train)
 
+    run = sub.add_parser(
+        "run", help="run a TF1-era script unchanged (import tensorflow as tf gives TF 1.x's API)",
+        description="Run SCRIPT as `python SCRIPT` would, with `import tensorflow as tf` giving TF 1.x's "
+                    "API in graph mode, tf.contrib.rnn and tensorflow.examples.tutorials.mnist.input_data. "
+                    "The script's own arguments go after --.",
+        epilog="example: rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log")
+    run.add_argument("script", help="the TF1 script (a .py file)")
+    run.add_argument("script_args", nargs="*", metavar="-- SCRIPT_ARGS", help="arguments for the script")
+    run.add_argument("--seed", type=_seed, default=None,
+                     help="seed the script's default graph and read_data_sets' shuffler as "
+                          "`rnn-tf1 train --seed` does (default: unseeded, as the tutorial ran)")
+    run.add_argument("--data-dir", default=None,
+                     help="MNIST folder to use instead of the one the script names")
+    run.add_argument("--figures", default=None, metavar="DIR",
+                     help="where plt.show() saves the figures as PNGs (default the current folder)")
+    run.set_defaults(func=cmd_run)
+
     plot = sub.add_parser("plot", help="draw the tutorial's chart from a run directory or a log")
     plot.add_argument("target", help="run directory or log file in the tutorial's format")
     plot.add_argument("--out", default=None, help="PNG path (default RUN_DIR/chart.png or LOG-chart.png)")
@@ -520,7 +543,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="rnn-tf1: %(message)s", stream=sys.stderr)
     try:
         argv = sys.argv[1:] if argv is None else argv
-        args = build_parser().parse_args(argv)
+        # `run SCRIPT [options] -- SCRIPT_ARGS`: what follows -- is the script's, untouched.
+        ours, script_args = argv, []
+        if argv[:1] == ["run"] and "--" in argv:
+            cut = argv.index("--")
+            ours, script_args = argv[:cut], argv[cut + 1:]
+        args = build_parser().parse_args(ours)
+        if args.command == "run":
+            args.script_args += script_args
         args.argv = argv
         return args.func(args)
     except UserError as exc:

@@ -93,17 +93,19 @@ class DataSet:
         self._rng.shuffle(perm)
         self._order = self._order[perm]  # TF1: self._images = self.images[perm]
 
-    def next_batch(self, batch_size: int) -> tuple[np.ndarray, np.ndarray]:
+    def next_batch(self, batch_size: int, shuffle: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The next `batch_size` examples; with shuffle=False, in the order held (TF1's option)."""
         if not 0 < batch_size <= self.num_examples:
             raise ValueError(f"batch_size must be 1..{self.num_examples}, got {batch_size}")
         start = self._index_in_epoch
-        if self.epochs_completed == 0 and start == 0:
+        if self.epochs_completed == 0 and start == 0 and shuffle:
             self._reshuffle()
         if start + batch_size > self.num_examples:
             # Rest of the old epoch, reshuffle, then the head of the new epoch.
             self.epochs_completed += 1
             rest = self._order[start:]
-            self._reshuffle()
+            if shuffle:
+                self._reshuffle()
             self._index_in_epoch = batch_size - rest.shape[0]
             idx = np.concatenate([rest, self._order[:self._index_in_epoch]])
         else:

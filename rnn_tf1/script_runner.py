@@ -1,0 +1,125 @@
+"""`rnn-tf1 run SCRIPT.py`: a TF1-era script, unchanged, in the TF1 environment of `tf1_api`.
+
+The script runs as `python SCRIPT.py` would run it: as `__main__`, with its own `sys.argv`,
+`__file__` and folder first on `sys.path`, printing to stdout what it prints.  Around it:
+
+- `tf1_api.install` runs before its first line (`import tensorflow as tf` is TF 1.x's API);
+- `plt.show()` has no screen here, so it writes each open figure to a PNG in `figures_dir`
+  (`SCRIPT-figureN.png`, never over an existing file), names it on stderr and closes it;
+- the script's own exceptions end with Python's traceback of the script (rnn_tf1's frames
+  cut off), exit status 1; a TF1 name the environment lacks ends with one line naming the
+  name and the script's file:line that used it, exit status 1.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import runpy
+import sys
+import traceback
+
+from rnn_tf1.errors import UsageError, UserError
+
+log = logging.getLogger(__name__)
+
+
+def check_script(path: str) -> str:
+    """The script's source, or a one-line UsageError: missing, a folder, not Python, bad syntax."""
+    if not os.path.exists(path):
+        raise UsageError(f"{path}: no such script")
+    if os.path.isdir(path):
+        raise UsageError(f"{path}: is a folder, not a Python script")
+    if not path.endswith(".py"):
+        raise UsageError(f"{path}: not a Python file (expected a name ending in .py)")
+    try:
+        with open(path, "rb") as fh:
+            source = fh.read()
+        compile(source, path, "exec", dont_inherit=True)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except SyntaxError as exc:
+        raise UsageError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    except ValueError as exc:  # null bytes, undecodable text: not a Python source file
+        raise UsageError(f"{path}: not a Python file ({exc})") from None
+    return source.decode("utf-8", errors="replace")
+
+
+def figure_path(figures_dir: str, script: str, number: int) -> str:
+    """figures_dir/SCRIPT-figureN.png, or -2, -3 ... before the suffix if that file exists."""
+    stem = os.path.splitext(os.path.basename(script))[0]
+    base = os.path.join(figures_dir, f"{stem}-figure{number}")
+    path, n = base + ".png", 1
+    while os.path.exists(path):
+        n += 1
+        path = f"{base}-{n}.png"
+    return path
+
+
+def _headless_show(figures_dir: str, script: str):
+    """A pyplot.show for a machine without a screen: each open figure saved as a PNG."""
+    import matplotlib.pyplot as plt
+
+    def show(*args, **kwargs) -> None:
+        for number in plt.get_fignums():
+            path = figure_path(figures_dir, script, number)
+            plt.figure(number).savefig(path)
+            log.info("figure %d: %s", number, os.path.abspath(path))
+        plt.close("all")  # as a closed window would
+    return show
+
+
+def _script_frames(tb, script: str):
+    """The traceback from the script's first frame on (runpy's and rnn_tf1's frames cut off)."""
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != script:
+        tb = tb.tb_next
+    return tb
+
+
+def _user_location(tb, script: str) -> str:
+    """file:line of the deepest frame in the script's folder (the user's code) that led here."""
+    folder = os.path.dirname(script) + os.sep
+    where = None
+    while tb is not None:
+        name = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if name == script or name.startswith(folder):
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where or script
+
+
+def run_script(path: str, script_args: list[str], seed: int | None = None, data_dir: str | None = None,
+               figures_dir: str | None = None) -> int:
+    """Run `path` as __main__ in the TF1 environment; returns its exit status."""
+    check_script(path)
+    figures_dir = figures_dir or os.getcwd()
+    if not os.path.isdir(figures_dir):
+        raise UsageError(f"--figures {figures_dir}: no such folder")
+    script = os.path.abspath(path)
+
+    import matplotlib
+    matplotlib.use("Agg")  # no screen: figures are drawn off screen and saved by show()
+    import matplotlib.pyplot as plt
+    plt.show = _headless_show(figures_dir, path)
+
+    from rnn_tf1 import tf1_api
+    tf1_api.install(seed=seed, data_dir=data_dir)
+    sys.argv = [path, *script_args]
+    sys.path[0] = os.path.dirname(script)
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    except (tf1_api.TF1NameMissing, tf1_api.TF1ModuleMissing) as exc:
+        raise UserError(f"{_user_location(exc.__traceback__, script)}: {exc}") from None
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # the script's own error: its traceback, as python would print it
+        sys.stdout.flush()
+        traceback.print_exception(type(exc), exc, _script_frames(exc.__traceback__, script) or exc.__traceback__)
+        return 1
+    finally:
+        sys.stdout.flush()
+    return 0

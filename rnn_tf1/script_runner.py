@@ -34,13 +34,14 @@ def check_script(path: str) -> str:
     try:
         with open(path, "rb") as fh:
             source = fh.read()
+        if b"\0" in source:
+            raise UsageError(f"{path}: not a Python file (it holds NUL bytes: binary data)")
         compile(source, path, "exec", dont_inherit=True)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except SyntaxError as exc:
-        raise UsageError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
-    except ValueError as exc:  # null bytes, undecodable text: not a Python source file
-        raise UsageError(f"{path}: not a Python file ({exc})") from None
+        where = f"{path}:{exc.lineno}" if exc.lineno else path
+        raise UsageError(f"{where}: syntax error: {exc.msg}") from None
     return source.decode("utf-8", errors="replace")
 
 
@@ -68,11 +69,22 @@ def _headless_show(figures_dir: str, script: str):
     return show
 
 
-def _script_frames(tb, script: str):
-    """The traceback from the script's first frame on (runpy's and rnn_tf1's frames cut off)."""
-    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != script:
-        tb = tb.tb_next
-    return tb
+def script_traceback(exc: BaseException, script: str) -> str:
+    """Python's traceback of `exc` as `python SCRIPT` prints it: in each exception of the chain,
+    the frames before the script's first one (runpy's, rnn_tf1's) are cut off."""
+    report = traceback.TracebackException.from_exception(exc)
+    seen = set()
+    chain = [report]
+    while chain:
+        part = chain.pop()
+        if id(part) in seen:
+            continue
+        seen.add(id(part))
+        frames = list(part.stack)
+        first = next((i for i, f in enumerate(frames) if os.path.abspath(f.filename) == script), 0)
+        part.stack = traceback.StackSummary.from_list(frames[first:])
+        chain += [c for c in (part.__cause__, part.__context__) if c is not None]
+    return "".join(report.format())
 
 
 def _user_location(tb, script: str) -> str:
@@ -103,6 +115,12 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
 
     from rnn_tf1 import tf1_api
     tf1_api.install(seed=seed, data_dir=data_dir)
+    # TensorFlow's own notices (deprecations the script triggers) on stderr as TF 1.x showed them.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s:tensorflow:%(message)s"))
+    tf_logger = logging.getLogger("tensorflow")
+    tf_logger.addHandler(handler)
+    tf_logger.propagate = False
     sys.argv = [path, *script_args]
     sys.path[0] = os.path.dirname(script)
     try:
@@ -118,7 +136,7 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
         raise
     except Exception as exc:  # the script's own error: its traceback, as python would print it
         sys.stdout.flush()
-        traceback.print_exception(type(exc), exc, _script_frames(exc.__traceback__, script) or exc.__traceback__)
+        sys.stderr.write(script_traceback(exc, script))
         return 1
     finally:
         sys.stdout.flush()

@@ -25,6 +25,7 @@ matches `rnn-tf1 train --seed N`.
 from __future__ import annotations
 
 import importlib.abc
+import logging
 import sys
 import types
 from typing import Any, Sequence
@@ -246,19 +247,25 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     import tensorflow as real_tf  # the real package, imported once with tf_env's settings
 
     tf1 = real_tf.compat.v1
+    logger = real_tf.get_logger()
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # our own call need not announce that ref variables are deprecated
     tf1.disable_v2_behavior()
+    logger.setLevel(level)
     _restore_tf1_default_initializer(tf1)
     tf1.reset_default_graph()
     if seed is not None:
         tf1.set_random_seed(seed)
 
-    rnn = _Namespace("tensorflow.contrib.rnn", None, **_contrib_rnn(tf1))
-    contrib = _Namespace("tensorflow.contrib", None, rnn=rnn)
+    # The namespaces are packages (__path__), so that `from tensorflow.contrib import X` and
+    # `import tensorflow.contrib.X` of a missing X reach _MissingModuleFinder and its clear error.
+    rnn = _Namespace("tensorflow.contrib.rnn", None, __path__=[], **_contrib_rnn(tf1))
+    contrib = _Namespace("tensorflow.contrib", None, __path__=[], rnn=rnn)
     input_data = _Namespace("tensorflow.examples.tutorials.mnist.input_data",
                             _InputData(tf1, seed, data_dir))
-    mnist = _Namespace("tensorflow.examples.tutorials.mnist", None, input_data=input_data)
-    tutorials = _Namespace("tensorflow.examples.tutorials", None, mnist=mnist)
-    examples = _Namespace("tensorflow.examples", None, tutorials=tutorials)
+    mnist = _Namespace("tensorflow.examples.tutorials.mnist", None, __path__=[], input_data=input_data)
+    tutorials = _Namespace("tensorflow.examples.tutorials", None, __path__=[], mnist=mnist)
+    examples = _Namespace("tensorflow.examples", None, __path__=[], tutorials=tutorials)
     tf = _Namespace("tensorflow", tf1, contrib=contrib, examples=examples, __path__=real_tf.__path__,
                     __file__=real_tf.__file__, __version__=real_tf.__version__)
     for module in (tf, contrib, rnn, examples, tutorials, mnist, input_data):

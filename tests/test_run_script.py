@@ -1,0 +1,169 @@
+"""`rnn-tf1 run`: TF1-era scripts (tests/tf1_scripts/, written for this project) run unchanged, and
+a script written the tutorial's way prints, seeded, exactly what `rnn-tf1 train` prints."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+from conftest import REPO, run_cli
+from rnn_tf1.config import default_data_dir
+
+SCRIPTS = os.path.join(REPO, "tests", "tf1_scripts")
+
+
+def run_script(name_or_path, *args, seed=None, cwd=None, script_args=()):
+    path = name_or_path if os.sep in str(name_or_path) else os.path.join(SCRIPTS, name_or_path)
+    options = ["--data-dir", default_data_dir()] + (["--seed", str(seed)] if seed is not None else [])
+    return run_cli("run", str(path), *options, *args, *(["--", *script_args] if script_args else []),
+                   cwd=cwd or REPO)
+
+
+def test_the_tutorials_gd_script_prints_what_rnn_tf1_train_prints(tmp_path):
+    """GD, `Step` lines, 400 steps, seed 1: byte for byte, and the chart comes out of plt.show()."""
+    proc = run_script("tutorial_gd.py", "--figures", str(tmp_path), seed=1, script_args=["400"])
+    assert proc.returncode == 0, proc.stderr
+    train = run_cli("train", "--steps", "400", "--seed", "1", "--run-dir", str(tmp_path / "train"),
+                    "--data-dir", default_data_dir())
+    assert train.returncode == 0, train.stderr
+    assert proc.stdout == train.stdout
+    assert proc.stdout.count("\n") == 5 and proc.stdout.startswith("Step 1, Minibatch Loss= ")
+    chart = tmp_path / "tutorial_gd-figure1.png"
+    assert f"figure 1: {chart}" in proc.stderr
+    assert imread(str(chart))[..., :3].std() > 0.05  # a drawn chart, not a blank canvas
+
+
+def test_the_tutorials_adam_variant_prints_what_rnn_tf1_train_prints(tmp_path):
+    """Adam, `Iter` lines every 10 steps, its `while step * batch_size < training_iters` loop:
+    201 * 128 images -> steps 1..200, as `train --steps 200 --log-style iter` runs them."""
+    proc = run_script("tutorial_adam.py", seed=2, script_args=[str(201 * 128)])
+    assert proc.returncode == 0, proc.stderr
+    train = run_cli("train", "--optimizer", "adam", "--steps", "200", "--display-step", "10", "--log-style",
+                    "iter", "--seed", "2", "--run-dir", str(tmp_path / "train"), "--data-dir", default_data_dir())
+    assert proc.stdout == train.stdout and proc.stdout.count("Iter ") == 20, proc.stdout
+
+
+def test_the_migration_idiom_builds_the_same_seeded_graph():
+    """`import tensorflow.compat.v1 as tf; tf.disable_v2_behavior()`: the tutorial's variables, and
+    the first step of seed 0 lands where `rnn-tf1 train --seed 0` does (its first line)."""
+    proc = run_script("migration_idiom.py", seed=0)
+    assert proc.returncode == 0, proc.stderr
+    first, names = proc.stdout.splitlines()
+    assert first == "Step 1, Minibatch Loss= 2.6789, Training Accuracy= 0.055"
+    assert names == "Variable Variable_1 rnn/basic_lstm_cell/kernel rnn/basic_lstm_cell/bias"
+
+
+def test_unseeded_runs_differ_and_seeded_runs_repeat():
+    first = [run_script("migration_idiom.py").stdout.splitlines()[0] for _ in range(2)]
+    assert first[0] != first[1]  # as in 2017: every run draws its own weights and batches
+    seeded = [run_script("tutorial_gd.py", seed=5, script_args=["1"]).stdout for _ in range(2)]
+    assert seeded[0] == seeded[1] and seeded[0].startswith("Step 1, ")
+
+
+def test_bidirectional_and_stacked_bidirectional_rnns():
+    proc = run_script("bidirectional.py", seed=0, script_args=["30"])
+    assert proc.returncode == 0, proc.stderr
+    names, *losses = proc.stdout.splitlines()
+    # TF 1.x's variable names for both APIs
+    assert "single/bidirectional_rnn/fw/basic_lstm_cell/kernel" in names.split()
+    assert "stack_bidirectional_rnn/cell_1/bidirectional_rnn/bw/gru_cell/candidate/kernel" in names.split()
+    values = [float(line.split()[1]) for line in losses]
+    assert len(values) == 30 and np.mean(values[-5:]) < np.mean(values[:5])
+
+
+def test_dynamic_rnn_on_synthetic_sequences_learns():
+    proc = run_script("dynamic_rnn.py", seed=0)
+    assert proc.returncode == 0, proc.stderr
+    before, after = (float(line.split()[1]) for line in proc.stdout.splitlines())
+    assert after > 0.85 and after > before + 0.2
+
+
+def test_saver_and_simple_save_write_a_savedmodel_that_plain_tensorflow_loads(tmp_path):
+    proc = run_script("saver_simple_save.py", seed=0, script_args=[str(tmp_path)])
+    assert proc.returncode == 0, proc.stderr
+    expected = [float(v) for v in proc.stdout.split("probabilities:")[1].split()]
+    assert (tmp_path / "ckpt" / "model.ckpt.index").exists()
+    # A fresh process with plain TensorFlow, no rnn_tf1: TF1's loader on the SavedModel.
+    loader = textwrap.dedent(f"""
+        import numpy as np, tensorflow as tf
+        tf1 = tf.compat.v1
+        with tf.Graph().as_default(), tf1.Session() as sess:
+            meta = tf1.saved_model.loader.load(sess, ["serve"], {str(tmp_path / "savedmodel")!r})
+            sig = meta.signature_def["serving_default"]
+            probe = np.linspace(-1, 1, 30, dtype=np.float32).reshape(2, 5, 3)
+            out = sess.run(sig.outputs["probabilities"].name, {{sig.inputs["x"].name: probe}})
+            print(" ".join("%.6f" % v for v in out.ravel()))
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
+    loaded = subprocess.run([sys.executable, "-c", loader], capture_output=True, text=True, env=env, timeout=300)
+    assert loaded.returncode == 0, loaded.stderr
+    assert [float(v) for v in loaded.stdout.split()] == expected
+
+
+def test_plt_show_saves_every_figure_and_never_overwrites(tmp_path):
+    for run in (1, 2):
+        proc = run_script("two_charts.py", "--figures", str(tmp_path))
+        assert proc.returncode == 0 and proc.stdout == "shown\n", proc.stderr
+    assert sorted(os.listdir(tmp_path)) == ["two_charts-figure1-2.png", "two_charts-figure1.png",
+                                            "two_charts-figure2-2.png", "two_charts-figure2.png"]
+
+
+def test_the_scripts_arguments_file_and_folder(tmp_path):
+    helper = tmp_path / "helper_module.py"
+    helper.write_text("VALUE = 42\n")
+    script = tmp_path / "args.py"
+    script.write_text("import sys, helper_module\nprint(sys.argv, __name__, __file__, helper_module.VALUE)\n"
+                      "sys.exit(3)\n")
+    proc = run_cli("run", str(script), "--", "--steps", "5", "x", cwd=str(tmp_path))
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout == f"[{str(script)!r}, '--steps', '5', 'x'] __main__ {script} 42\n"
+
+
+@pytest.mark.parametrize("name, content, needle", [
+    ("missing.py", None, "missing.py: no such script"),
+    ("folder.py", "DIR", "folder.py: is a folder, not a Python script"),
+    ("notes.txt", "print(1)\n", "notes.txt: not a Python file (expected a name ending in .py)"),
+    ("broken.py", "import tensorflow as tf\nx = (\n", "broken.py:2: syntax error: "),
+    ("binary.py", b"\x00\x01\x02", "binary.py: not a Python file"),
+])
+def test_bad_scripts_are_one_line_with_exit_2(tmp_path, name, content, needle):
+    path = tmp_path / name
+    if content == "DIR":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    proc = run_cli("run", str(path))
+    assert proc.returncode == 2 and needle in proc.stderr, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+@pytest.mark.parametrize("code, needle", [
+    ("import tensorflow as tf\nslim = tf.contrib.slim\n",
+     ":2: tensorflow.contrib.slim is not provided by rnn-tf1's TF1 environment; use the tf-slim package"),
+    ("from tensorflow.contrib import learn\n", ":1: tensorflow.contrib.learn is not provided"),
+    ("import tensorflow.contrib.layers as layers\n", ":1: tensorflow.contrib.layers is not provided"),
+    ("import tensorflow as tf\n\n\nx = tf.no_such_name\n", ":4: tensorflow.no_such_name is not provided"),
+])
+def test_missing_tf1_names_name_the_scripts_line(tmp_path, code, needle):
+    script = tmp_path / "uses_missing.py"
+    script.write_text(code)
+    proc = run_cli("run", str(script))
+    assert proc.returncode == 1, proc.stderr
+    last = proc.stderr.splitlines()[-1]
+    assert last.startswith(f"rnn-tf1: error: {script}") and needle in last, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_scripts_own_exception_is_its_own_traceback(tmp_path):
+    script = tmp_path / "raises.py"
+    script.write_text("import tensorflow as tf\n\ndef f():\n    raise ValueError('boom')\n\nf()\n")
+    proc = run_cli("run", str(script))
+    assert proc.returncode == 1
+    tail = proc.stderr[proc.stderr.index("Traceback (most recent call last):"):]
+    assert tail == (f'Traceback (most recent call last):\n  File "{script}", line 6, in <module>\n    f()\n'
+                    f'  File "{script}", line 4, in f\n    raise ValueError(\'boom\')\nValueError: boom\n')

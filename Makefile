@@ -12,17 +12,19 @@ OPTIMIZER ?= gd
 IMPL ?= faithful
 ARGS ?=
 
-.PHONY: install data train test fidelity bench cells gradients notebook tensorboard clean-venv help
+.PHONY: install data train run test fidelity bench cells gradients export notebook tensorboard clean-venv help
 
 help:
 	@echo "make train [OPTIMIZER=gd|adam] [ARGS='--seed 1 ...']   train the tutorial's LSTM"
 	@echo "make train IMPL=block                                 the same model on fused LSTM ops, ~2x faster"
+	@echo "make run SCRIPT=tutorial.py [ARGS='--seed 0']         run a TF1-era script unchanged (TF 1.x's API)"
 	@echo "make test                                             run the test suite"
 	@echo "make data                                             fetch and verify MNIST"
 	@echo "make fidelity [SEEDS=6 JOBS=2]                        measure the seed band of the faithful run"
 	@echo "make bench                                            step time and memory against Keras, PyTorch, sgemm"
 	@echo "make cells [ARGS='--steps 2000']                      train lstm, gru, rnn, rnn/relu: accuracy, vanishing gradients"
 	@echo "make gradients                                        ||dL/dh_t|| per time step of fresh cells (log-scale chart)"
+	@echo "make export RUN=RUN_DIR [FORMAT=savedmodel|keras|tflite] [OUT=PATH]   the model for other programs"
 	@echo "make notebook                                         execute the tutorial notebook (full schedule)"
 	@echo "make tensorboard                                      serve the runs' TensorBoard summaries"
 
@@ -43,6 +45,12 @@ data: $(STAMP)
 train: data
 	@$(PY) -m rnn_tf1 train --optimizer $(OPTIMIZER) --lstm-impl $(IMPL) $(ARGS)
 
+# The script's own arguments: ARGS='--seed 0 -- 400'.  MNIST comes from data/mnist, whatever
+# folder the script names.
+run: data
+	@test -n "$(SCRIPT)" || { echo "make run: give SCRIPT=path/to/script.py" >&2; exit 2; }
+	@$(PY) -m rnn_tf1 run $(SCRIPT) --data-dir $(RNN_TF1_DATA_DIR) $(ARGS)
+
 test: data
 	@$(PY) -m pytest
 
@@ -59,6 +67,11 @@ cells: data
 
 gradients: data
 	@$(PY) -m rnn_tf1 gradients $(ARGS)
+
+FORMAT ?= savedmodel
+export: data
+	@test -n "$(RUN)" || { echo "make export: give RUN=RUN_DIR" >&2; exit 2; }
+	@$(PY) -m rnn_tf1 export $(RUN) --format $(FORMAT) --out $(or $(OUT),$(RUN)/model.$(FORMAT))
 
 # Executes every cell with a real kernel; the executed copy (with outputs) goes to runs/.
 notebook: data

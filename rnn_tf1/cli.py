@@ -182,47 +182,38 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _compare_to_tutorial(workdir: str, config: Config) -> None:
     """The comparison summary on stderr, so stdout stays the tutorial's lines."""
-    from rnn_tf1 import compare, fidelity, run_dir
-    from rnn_tf1.log_format import read_log
+    from rnn_tf1 import compare, run_dir
     from rnn_tf1.plotting import save_png
-    reference = read_log(fidelity.package_data_path(fidelity.REFERENCE_LOG))
-    run = read_log(os.path.join(workdir, run_dir.LOG_FILE), config.batch_size)
-    result = compare.compare_logs(reference, run, _band_for(config))
+    result = _comparison(os.path.join(workdir, run_dir.LOG_FILE), config.batch_size, config)
     for line in compare.summary(result).splitlines():
         log.info("%s", line)
     log.info("chart: %s", os.path.abspath(os.path.join(workdir, run_dir.CHART_FILE)))
-    log.info("overlay: %s", save_png(compare.overlay(result),
+    log.info("overlay: %s", save_png(compare.overlay(result, workdir),
                                      os.path.abspath(os.path.join(workdir, run_dir.COMPARE_FILE))))
 
 
-def _band_for(config: Config | None, band_path: str | None = None):
-    """The seed band (given, or the shipped one) if it was measured for `config`'s settings."""
-    from rnn_tf1 import fidelity
-    if band_path is None and not os.path.exists(fidelity.package_data_path(fidelity.SHIPPED_BAND)):
-        return None
-    band = fidelity.load_band(band_path)
-    if config is not None:
-        keys = ("optimizer", "learning_rate", "batch_size", "display_step", "log_style", "num_hidden",
-                "cell", "activation", "clip_norm", "bptt_truncate")
-        defaults = Config(data_dir="unused")  # bands measured before a key existed had its default
-        differing = [k for k in keys if band.config.get(k, getattr(defaults, k)) != getattr(config, k)]
-        if differing:
-            log.info("seed band not used: it was measured with other %s", ", ".join(differing))
-            return None
-    return band
-
-
-def _read_run_or_log(target: str, batch_size: int | None):
-    """A run directory or a log file -> (ParsedLog, run directory or None, Config or None)."""
-    from rnn_tf1 import run_dir
+def _comparison(log_path: str, batch_size: int, config: Config | None, reference_path: str | None = None,
+                band_path: str | None = None, no_band: bool = False):
+    """A run's log against the reference, judged by the band fidelity.band_for chooses."""
+    from rnn_tf1 import compare, fidelity
     from rnn_tf1.log_format import read_log
-    config = None
+    run = read_log(log_path, batch_size)
+    reference = read_log(reference_path or fidelity.package_data_path(fidelity.REFERENCE_LOG), batch_size)
+    choice = fidelity.BandChoice(None, "no seed band: --no-band") if no_band else \
+        fidelity.band_for(run, config, band_path)
+    return compare.compare_logs(reference, run, choice.band, choice.note)
+
+
+def _run_target(target: str, batch_size: int | None) -> tuple[str, str | None, Config | None, int]:
+    """A run directory or a log file -> (log path, run directory or None, Config or None, batch size)."""
+    from rnn_tf1 import run_dir
     if os.path.isdir(target):
+        config = None
         if os.path.exists(os.path.join(target, run_dir.CONFIG_FILE)):
             config = run_dir.read_config(target)
-        batch = batch_size or (config.batch_size if config else 128)
-        return read_log(os.path.join(target, run_dir.LOG_FILE), batch), target, config
-    return read_log(target, batch_size or 128), None, None
+        return (os.path.join(target, run_dir.LOG_FILE), target, config,
+                batch_size or (config.batch_size if config else 128))
+    return target, None, None, batch_size or 128
 
 
 def _output_path(out: str | None, target: str, run: str | None, in_run: str, suffix: str) -> str:
@@ -235,8 +226,10 @@ def _output_path(out: str | None, target: str, run: str | None, in_run: str, suf
 
 def cmd_plot(args: argparse.Namespace) -> int:
     from rnn_tf1 import run_dir
+    from rnn_tf1.log_format import read_log
     from rnn_tf1.plotting import save_png, show_figure, tutorial_chart
-    parsed, run, _ = _read_run_or_log(args.target, args.batch_size)
+    log_path, run, _, batch_size = _run_target(args.target, args.batch_size)
+    parsed = read_log(log_path, batch_size)
     fig = tutorial_chart([p.step for p in parsed.points], [p.accuracy for p in parsed.points])
     out = _output_path(args.out, args.target, run, run_dir.CHART_FILE, "-chart.png")
     log.info("chart: %s", save_png(fig, out))
@@ -246,42 +239,62 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from rnn_tf1 import compare, fidelity, run_dir
-    from rnn_tf1.log_format import read_log
+    from rnn_tf1 import compare, run_dir
     from rnn_tf1.plotting import save_png
-    run, workdir, config = _read_run_or_log(args.run_log, args.batch_size)
-    reference = read_log(args.reference or fidelity.package_data_path(fidelity.REFERENCE_LOG),
-                         args.batch_size or 128)
-    band = None if args.no_band else _band_for(config, args.band)
-    result = compare.compare_logs(reference, run, band)
+    log_path, workdir, config, batch_size = _run_target(args.run_log, args.batch_size)
+    result = _comparison(log_path, batch_size, config, args.reference, args.band, args.no_band)
     print(compare.table(result))
     print(compare.summary(result))
     out = _output_path(args.out, args.run_log, workdir, run_dir.COMPARE_FILE, "-compare.png")
-    log.info("overlay: %s", save_png(compare.overlay(result), out))
+    log.info("overlay: %s", save_png(compare.overlay(result, args.run_log), out))
+    if args.check and result.consistent() is not True:
+        # --check gates on the verdict: OUTSIDE, or no verdict at all, is a failure.
+        log.info("--check: %s", "no verdict" if result.band is None else "OUTSIDE the spread of faithful runs")
+        return 1
     return 0
 
 
 def cmd_fidelity(args: argparse.Namespace) -> int:
     from rnn_tf1 import fidelity, run_dir
-    from rnn_tf1.log_format import read_log
-    from rnn_tf1.plotting import overlay_chart, save_png
+    command = "rnn-tf1 " + shlex.join(args.argv)
+    if args.inputs:  # rnn-tf1 fidelity merge INPUT... --out BAND.json
+        if args.inputs[0] != "merge" or len(args.inputs) < 2:
+            raise UsageError("use `rnn-tf1 fidelity [options]` to run seeds, or "
+                             "`rnn-tf1 fidelity merge BAND.json|RUN_DIR ... --out BAND.json` to merge")
+        if not args.out:
+            raise UsageError("fidelity merge needs --out BAND.json")
+        out = _new_output_file(args.out, "seed_band.json")
+        parts = [(path, fidelity.band_from_run(path) if os.path.isdir(path) else fidelity.load_band(path))
+                 for path in args.inputs[1:]]
+        band = fidelity.merge_bands(parts, command)
+        _write_band(band, out, os.path.splitext(out)[0] + ".png")
+        return 0
     config = config_from_args(args)
+    seeds = fidelity.parse_seed_list(args.seed_list) if args.seed_list else \
+        list(range(args.first_seed, args.first_seed + args.seeds))
     out = _new_output_dir(args, "fidelity")  # one-line errors before any seed runs
     if args.jobs > 1 and not (args.intra_op_threads or args.inter_op_threads):
         # Runs side by side share the cores: one thread each keeps them from fighting.
         config = config.override(intra_op_threads=1, inter_op_threads=1)
-    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
-    command = "rnn-tf1 " + shlex.join(args.argv)
     band = fidelity.run_seeds(config, seeds, out, jobs=args.jobs, command=command)
-    band_path = os.path.join(out, "seed_band.json")
-    run_dir.write_json(band_path, band.to_dict())
+    _write_band(band, os.path.join(out, "seed_band.json"), os.path.join(out, "seed_band.png"))
+    return 0
+
+
+def _write_band(band, path: str, chart_path: str) -> None:
+    """Save a band and its chart; print its report."""
+    from rnn_tf1 import fidelity, run_dir
+    from rnn_tf1.log_format import read_log
+    from rnn_tf1.plotting import overlay_chart, save_png
+    run_dir.write_json(path, band.to_dict())
     reference = read_log(fidelity.package_data_path(fidelity.REFERENCE_LOG))
     print(fidelity.band_report(band, reference))
     mean = [(s, band.loss["mean"][i], band.accuracy["mean"][i]) for i, s in enumerate(band.steps)]
-    chart = overlay_chart(reference.points, mean, band, run_label="seed mean")
-    log.info("band: %s", band_path)
-    log.info("chart: %s", save_png(chart, os.path.join(out, "seed_band.png")))
-    return 0
+    fits = {p.step for p in reference.points} <= set(band.steps)
+    chart = overlay_chart(reference.points if fits else [], mean, band, run_label="seed mean",
+                          title=f"seed band: {len(band.seeds)} seeds")
+    log.info("band: %s", path)
+    log.info("chart: %s", save_png(chart, chart_path))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -349,6 +362,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
         print(f"{name}: predicted {p.argmax()}  probabilities " + " ".join(f"{d}:{v:.3f}" for d, v in enumerate(p)))
     if args.grid:
         log.info("grid: %s", save_png(prediction_grid(images, probs, names), args.grid))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from rnn_tf1.export import export_run
+    report = export_run(args.run_dir, args.format, args.out)  # a bad request is a UsageError before TensorFlow loads
+    print(report.line())
     return 0
 
 
@@ -479,8 +499,11 @@ def build_parser() -> argparse.ArgumentParser:
     comp = sub.add_parser("compare", help="compare a run's log with the tutorial's published log")
     comp.add_argument("run_log", help="run directory or log file")
     comp.add_argument("--reference", default=None, help="reference log (default the tutorial's)")
-    comp.add_argument("--band", default=None, help="seed band JSON (default the shipped one)")
+    comp.add_argument("--band", default=None,
+                      help="seed band JSON (default: the shipped band measured for the run's configuration)")
     comp.add_argument("--no-band", action="store_true", help="differences only, no verdict")
+    comp.add_argument("--check", action="store_true",
+                      help="exit status 1 unless the verdict is CONSISTENT (for scripts and CI)")
     comp.add_argument("--out", default=None,
                       help="overlay PNG path (default RUN_DIR/compare.png or LOG-compare.png)")
     comp.add_argument("--batch-size", type=_positive_int, default=None,
@@ -498,6 +521,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also classify these MNIST test images")
     pr.add_argument("--grid", default=None, help="save a PNG of the inputs with their predictions")
     pr.set_defaults(func=cmd_predict)
+
+    from rnn_tf1.export import FORMATS as EXPORT_FORMATS  # NumPy only, no TensorFlow
+    ex = sub.add_parser("export", help="write a trained run as a SavedModel, a Keras 3 file or a TFLite model, "
+                                       "checked against the run's graph on all 10000 test images")
+    ex.add_argument("run_dir", help="a run directory with a checkpoint")
+    ex.add_argument("--format", required=True, choices=EXPORT_FORMATS,
+                    help="savedmodel (a folder), keras (a .keras file) or tflite (a .tflite file)")
+    ex.add_argument("--out", required=True, help="the new file or folder to write (an existing one is never "
+                                                 "overwritten; keras needs a name ending .keras)")
+    ex.set_defaults(func=cmd_export)
 
     be = sub.add_parser("bench", help="training step time and memory against peers (Keras, PyTorch, sgemm)")
     be.add_argument("--warmup", type=_non_negative_int, default=10, help="untimed steps first (default 10)")
@@ -530,10 +563,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     fid = sub.add_parser("fidelity", help="train with several seeds and measure their spread")
     add_config_options(fid)
+    fid.add_argument("inputs", nargs="*", metavar="merge BAND.json|RUN_DIR",
+                     help="`fidelity merge A.json B.json RUN_DIR ... --out BAND.json`: one band of the seeds "
+                          "of band files and finished run directories (same configuration and TensorFlow)")
     fid.add_argument("--seeds", type=_positive_int, default=5, help="how many seeds (default 5)")
     fid.add_argument("--first-seed", type=_seed, default=0, help="seeds are FIRST..FIRST+N-1 (default 0)")
+    fid.add_argument("--seed-list", default=None, metavar="LIST",
+                     help="exactly these seeds, e.g. 100-109 or 0,3,7-9 (instead of --seeds/--first-seed)")
     fid.add_argument("--jobs", type=_positive_int, default=1, help="runs at a time (default 1)")
-    fid.add_argument("--out", default=None, help="new folder for the runs and seed_band.json")
+    fid.add_argument("--out", default=None, help="new folder for the runs and seed_band.json "
+                                                  "(merge: the new band file)")
     fid.add_argument("--runs-root", default="runs", help="parent of the default folder (default runs)")
     fid.set_defaults(func=cmd_fidelity)
     return parser

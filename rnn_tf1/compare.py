@@ -6,20 +6,14 @@ seeds) when one covers the run's steps, and says so when none does.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
 from rnn_tf1.errors import UsageError
-from rnn_tf1.fidelity import SeedBand
+from rnn_tf1.fidelity import ALPHA, CurveTest, SeedBand, describe_part, ordinal
 from rnn_tf1.log_format import ParsedLog
-
-# A run is consistent with faithful runs when its final accuracy is within Z_LIMIT seed standard
-# deviations of the seed mean and it lies inside the band at least as often as the worst faithful
-# seed does against the band of the other seeds (SeedBand.leave_one_out, scaled to the points compared).
-Z_LIMIT = 3.0
 
 
 class Row(NamedTuple):
@@ -45,7 +39,8 @@ class Comparison:
     rows: list[Row]
     only_reference: list[int]      # steps the run did not display
     only_run: list[int]            # steps the reference did not display
-    band: SeedBand | None          # the band, if it covers every compared step
+    band: SeedBand | None          # the band, if it covers every step the run displayed
+    band_note: str = ""            # which band and why (fidelity.band_for), or why none
 
     def differences(self) -> dict[str, float]:
         loss = np.abs([r.loss_diff for r in self.rows])
@@ -55,17 +50,29 @@ class Comparison:
                 "mean_abs_accuracy": float(acc.mean()), "max_abs_accuracy": float(acc.max()),
                 "max_accuracy_step": self.rows[int(acc.argmax())].step}
 
+    def test(self) -> CurveTest | None:
+        """The calibrated test of the run against the band (None without a band)."""
+        if self.band is None:
+            return None
+        return self.band.test_curve(self.run.points, self.run.test_accuracy)
 
-def compare_logs(reference: ParsedLog, run: ParsedLog, band: SeedBand | None = None) -> Comparison:
+    def consistent(self) -> bool | None:
+        test = self.test()
+        return None if test is None else test.consistent
+
+
+def compare_logs(reference: ParsedLog, run: ParsedLog, band: SeedBand | None = None,
+                 band_note: str = "") -> Comparison:
     ref = {p.step: p for p in reference.points}
     ours = {p.step: p for p in run.points}
     common = sorted(set(ref) & set(ours))
     if not common:
         raise UsageError(f"{run.path} and {reference.path} share no displayed step")
     rows = [Row(s, ref[s].loss, ours[s].loss, ref[s].accuracy, ours[s].accuracy) for s in common]
-    if band is not None and not set(common) <= set(band.steps):
-        band = None
-    return Comparison(reference, run, rows, sorted(set(ref) - set(ours)), sorted(set(ours) - set(ref)), band)
+    if band is not None and not set(ours) <= set(band.steps):
+        band, band_note = None, "no seed band: the band's displayed steps do not include the run's"
+    return Comparison(reference, run, rows, sorted(set(ref) - set(ours)), sorted(set(ours) - set(ref)), band,
+                      band_note)
 
 
 def table(c: Comparison) -> str:
@@ -77,35 +84,32 @@ def table(c: Comparison) -> str:
 
 
 def verdict(c: Comparison) -> str:
-    """One sentence resting on the seed band, or a statement that there is none."""
-    if c.band is None:
-        return "verdict: no seed band covers these steps, so only the differences above can be given"
-    points = [p for p in c.run.points if p.step in {r.step for r in c.rows}]
-    inside = c.band.inside(points)
-    n = inside["points"]
-    parts = [f"inside the seed band at {inside['both']} of {n} points "
-             f"(loss {inside['loss']}, accuracy {inside['accuracy']})"]
-    z = math.nan
+    """The calibrated test's verdict and the band's descriptive figures, or why there is none."""
+    test = c.test()
+    if test is None:
+        return "verdict: none (" + (c.band_note or "no seed band") + "), so only the differences above can be given"
+    word = "CONSISTENT with faithful runs" if test.consistent else "OUTSIDE the spread of faithful runs"
+    lines = [f"verdict: {word}: p = {test.p:.3f} ({'>=' if test.consistent else '<'} {ALPHA}); of "
+             f"{test.members} curves, the run and {test.members - 1} faithful seeds each measured against "
+             f"the others, the run is the {ordinal(test.rank)} furthest; furthest out: {describe_part(test.furthest)}"]
+    inside = c.band.inside(c.run.points)
+    figures = [f"inside the band's min-max at {inside['both']} of {inside['points']} points "
+               f"(loss {inside['loss']}, accuracy {inside['accuracy']})"]
     last_step = c.run.points[-1].step  # compare_logs refuses a run with no displayed step in common
-    if c.run.test_accuracy is not None and last_step != c.band.steps[-1]:
+    if c.run.test_accuracy is not None and test.final_z is None:
         # A shorter (or longer) run's test accuracy says nothing about the band's final one.
-        parts.append(f"final accuracy not compared: the run's last displayed step is {last_step}, "
-                     f"the seed runs' {c.band.steps[-1]}")
-    elif c.run.test_accuracy is not None:
-        z = c.band.z_score(c.run.test_accuracy)
-        parts.append(f"final accuracy at {z:+.2f} standard deviations from the seed mean "
-                     f"({c.band.test_mean:.4f} ± {c.band.test_std:.4f}, {len(c.band.seeds)} seeds)")
-    loo = c.band.leave_one_out()
-    needed = math.ceil(min(loo) * n / len(c.band.steps))
-    parts.insert(1, f"faithful seeds, each against the band of the others, are inside at "
-                    f"{min(loo)}..{max(loo)} of {len(c.band.steps)}")
-    consistent = inside["both"] >= needed and (math.isnan(z) or abs(z) <= Z_LIMIT)
-    word = "CONSISTENT with faithful runs" if consistent else "OUTSIDE the spread of faithful runs"
-    ref_inside = c.band.inside(c.reference.points)
-    return (f"verdict: {word}: {'; '.join(parts)}. For scale, the tutorial's own log is inside at "
-            f"{ref_inside['both']} of {ref_inside['points']} points"
-            + (f", its final accuracy at {c.band.z_score(c.reference.test_accuracy):+.2f} sd"
-               if c.reference.test_accuracy is not None else "") + ".")
+        figures.append(f"final accuracy not compared: the run's last displayed step is {last_step}, "
+                       f"the seed runs' {c.band.steps[-1]}")
+    elif test.final_z is not None:
+        figures.append(f"final accuracy {test.final_z:+.2f} sd from the seeds' mean "
+                       f"({c.band.test_mean:.4f} ± {c.band.test_std:.4f}, {len(c.band.seeds)} seeds)")
+    lines.append("band: " + "; ".join(figures))
+    if set(p.step for p in c.reference.points) <= set(c.band.steps):
+        ref_test = c.band.test_curve(c.reference.points, c.reference.test_accuracy)
+        ref_inside = c.band.inside(c.reference.points)
+        lines.append(f"for scale, the tutorial's own log: p = {ref_test.p:.3f}, inside at {ref_inside['both']} "
+                     f"of {ref_inside['points']} points")
+    return "\n".join(lines)
 
 
 def summary(c: Comparison) -> str:
@@ -117,10 +121,16 @@ def summary(c: Comparison) -> str:
              f"Testing Accuracy: reference {c.reference.test_accuracy}, run {c.run.test_accuracy}"]
     if c.only_reference or c.only_run:
         lines.append(f"steps in one log only: reference {len(c.only_reference)}, run {len(c.only_run)}")
+    if c.band is not None and c.band_note:
+        lines.append(c.band_note)
     lines.append(verdict(c))
     return "\n".join(lines)
 
 
-def overlay(c: Comparison):
+def overlay(c: Comparison, run_name: str = "this run"):
+    """The overlay chart, titled with the run and the verdict."""
     from rnn_tf1.plotting import overlay_chart
-    return overlay_chart(c.reference.points, c.run.points, c.band)
+    test = c.test()
+    title = run_name + (": no verdict (no seed band)" if test is None else
+                        f": {'CONSISTENT with' if test.consistent else 'OUTSIDE'} faithful runs, p = {test.p:.3f}")
+    return overlay_chart(c.reference.points, c.run.points, c.band, title=title)

@@ -19,6 +19,10 @@ LOG_STYLES = ("step", "iter")
 CELLS = ("lstm", "gru", "rnn")
 ACTIVATIONS = ("tanh", "relu")
 LSTM_IMPLS = ("faithful", "hoisted", "block")
+# Fields that change how a run is computed, not its numbers' distribution: where the data lives,
+# checkpoints, threads, and the LSTM implementations (the same variables and math).
+EXECUTION_FIELDS = ("data_dir", "checkpoint_every", "intra_op_threads", "inter_op_threads", "lstm_impl",
+                    "batch_shards")
 
 
 def default_data_dir() -> str:
@@ -109,6 +113,11 @@ class Config:
                              f"with lstm_impl {self.lstm_impl}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
             raise UsageError(f"seed must be a whole number from 0 to 2**31-1, got {self.seed!r}")
+
+    def model_settings(self) -> dict[str, Any]:
+        """The fields that decide what a run computes, so runs of different seeds can be compared:
+        all but seed, the schedule's length and the EXECUTION_FIELDS."""
+        return {k: v for k, v in self.to_dict().items() if k not in ("seed", "steps", *EXECUTION_FIELDS)}
 
     def session_threads(self) -> tuple[int, int]:
         """(intra_op, inter_op) threads for the Session; 0 is TensorFlow's own choice.

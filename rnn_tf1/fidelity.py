@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
@@ -29,8 +30,17 @@ from rnn_tf1.log_format import LogPoint, ParsedLog, read_log
 log = logging.getLogger(__name__)
 
 BAND_FORMAT = "rnn_tf1.seed_band/1"
-SHIPPED_BAND = "seed_band_gd.json"  # package data: the band of the faithful GD configuration
-REFERENCE_LOG = "reference_gd.log"  # package data: the tutorial's published log
+# Package data: the bands of the faithful GD configuration and of the Adam variant (the first that
+# fits a run is used), and the tutorial's published log.
+SHIPPED_BANDS = ("seed_band_gd.json", "seed_band_adam.json")
+REFERENCE_LOG = "reference_gd.log"
+# The calibrated test: a curve is cut into this many runs of consecutive displayed steps, and each
+# run's mean standardized difference is scored, so that a changed learning curve (a shift over many
+# steps) counts for more than minibatch noise at single points.
+SEGMENTS = 5
+ALPHA = 0.05  # a run is OUTSIDE the spread of faithful runs when p < ALPHA
+# Smallest spread used to standardize (the printed resolution): no division by a zero spread.
+SPREAD_FLOOR = {"loss": 1e-4, "accuracy": 1e-3, "final": 1e-3}
 
 
 def package_data_path(name: str) -> str:
@@ -41,6 +51,58 @@ def _stats(matrix: np.ndarray) -> dict[str, list[float]]:
     """Per-column min, max, mean, std (population) of a (seeds, steps) matrix."""
     return {"min": matrix.min(0).tolist(), "max": matrix.max(0).tolist(),
             "mean": matrix.mean(0).tolist(), "std": matrix.std(0).tolist()}
+
+
+class CurveTest(NamedTuple):
+    """Where a run's curve ranks among faithful seeds' curves (a conformal test).
+
+    Each member (the run and every band seed) gets a distance from the mean of the *other*
+    members, in units of their spread; p = (members at least as far as the run, the run included)
+    / members.  If the run is one more faithful seed, all members are exchangeable and
+    P(p < ALPHA) <= ALPHA, whatever the shape of the seed-to-seed variation.
+    """
+    p: float
+    rank: int                # 1 = the furthest of all members
+    members: int             # band seeds + the run
+    distance: float          # the run's
+    seed_distances: list[float]
+    furthest: tuple[str, int, int, float]  # (metric, first step, last step, mean standardized difference)
+    final_z: float | None    # the final Testing Accuracy's standardized difference (None: not compared)
+
+    @property
+    def consistent(self) -> bool:
+        return self.p >= ALPHA
+
+
+def curve_distances(loss: np.ndarray, accuracy: np.ndarray, final: np.ndarray | None,
+                    steps: Sequence[int]) -> tuple[np.ndarray, list[tuple[str, int, int, float]]]:
+    """Distance of every member (row) from the mean of the others, and each member's furthest part.
+
+    loss, accuracy: (members, steps); final: (members,) Testing Accuracy or None.  A member's
+    distance is sqrt(sum over metric and segment of n_k * mean_k(z)^2 + z_final^2), z the
+    difference from the others' mean at each step in units of the others' standard deviation,
+    n_k the steps in segment k (under independent noise each term is about chi-square(1)).
+    """
+    members = loss.shape[0]
+    segments = [s for s in np.array_split(np.arange(len(steps)), min(SEGMENTS, len(steps))) if len(s)]
+    distances, furthest = np.zeros(members), []
+    for j in range(members):
+        others = np.arange(members) != j
+        terms, worst = [], ("", 0, 0, 0.0)
+        for name, values in (("loss", loss), ("accuracy", accuracy)):
+            spread = np.maximum(values[others].std(0, ddof=1), SPREAD_FLOOR[name])
+            z = (values[j] - values[others].mean(0)) / spread
+            for seg in segments:
+                mean_z = float(z[seg].mean())
+                terms.append(len(seg) * mean_z ** 2)
+                if abs(mean_z) > abs(worst[3]):
+                    worst = (name, int(steps[seg[0]]), int(steps[seg[-1]]), mean_z)
+        if final is not None:
+            spread = max(float(final[others].std(ddof=1)), SPREAD_FLOOR["final"])
+            terms.append(((final[j] - final[others].mean()) / spread) ** 2)
+        distances[j] = math.sqrt(sum(terms))
+        furthest.append(worst)
+    return distances, furthest
 
 
 @dataclass(frozen=True)
@@ -54,6 +116,8 @@ class SeedBand:
     config: dict[str, Any]             # the Config the seeds ran with
     command: str                       # the command that produced the band
     environment: dict[str, str]        # TensorFlow version, date, machine
+    parts: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # merged bands: each part's
+                                       # seeds, command and environment
 
     @property
     def test_mean(self) -> float:
@@ -64,6 +128,15 @@ class SeedBand:
         return float(np.std(self.test_accuracies, ddof=1)) if len(self.test_accuracies) > 1 else 0.0
 
     @classmethod
+    def from_curves(cls, seeds: Sequence[int], steps: Sequence[int], loss: np.ndarray, accuracy: np.ndarray,
+                    test_accuracies: Sequence[float], config: dict[str, Any], command: str,
+                    environment: dict[str, str], parts: list[dict[str, Any]] | None = None) -> "SeedBand":
+        loss, accuracy = np.asarray(loss, dtype=float), np.asarray(accuracy, dtype=float)
+        return cls([int(s) for s in seeds], [int(s) for s in steps], _stats(loss), _stats(accuracy),
+                   [float(a) for a in test_accuracies], {"loss": loss.tolist(), "accuracy": accuracy.tolist()},
+                   dict(config), command, dict(environment), list(parts or []))
+
+    @classmethod
     def from_logs(cls, seeds: Sequence[int], logs: Sequence[ParsedLog], config: Config,
                   command: str, environment: dict[str, str]) -> "SeedBand":
         steps = [p.step for p in logs[0].points]
@@ -72,11 +145,32 @@ class SeedBand:
                 raise UsageError(f"{parsed.path}: displayed steps differ from {logs[0].path}")
             if parsed.test_accuracy is None:
                 raise UsageError(f"{parsed.path}: no Testing Accuracy line (run unfinished?)")
-        loss = np.array([[p.loss for p in parsed.points] for parsed in logs])
-        accuracy = np.array([[p.accuracy for p in parsed.points] for parsed in logs])
-        return cls(list(seeds), steps, _stats(loss), _stats(accuracy),
-                   [float(parsed.test_accuracy) for parsed in logs],
-                   {"loss": loss.tolist(), "accuracy": accuracy.tolist()}, config.to_dict(), command, environment)
+        return cls.from_curves(seeds, steps, [[p.loss for p in parsed.points] for parsed in logs],
+                               [[p.accuracy for p in parsed.points] for parsed in logs],
+                               [parsed.test_accuracy for parsed in logs], config.to_dict(), command, environment)
+
+    def model_settings(self) -> dict[str, Any]:
+        """What the seeds computed (Config.model_settings; a key the band predates has its default)."""
+        return Config.from_dict({k: v for k, v in self.config.items() if k in Config.__dataclass_fields__}
+                                ).model_settings()
+
+    def without(self, seed: int) -> "SeedBand":
+        """The band of the other seeds."""
+        keep = [i for i, s in enumerate(self.seeds) if s != seed]
+        curves = {k: np.array(v)[keep] for k, v in self.curves.items()}
+        return SeedBand.from_curves([self.seeds[i] for i in keep], self.steps, curves["loss"], curves["accuracy"],
+                                    [self.test_accuracies[i] for i in keep], self.config, self.command,
+                                    self.environment, self.parts)
+
+    def seed_with_curve(self, points: Sequence[LogPoint]) -> int | None:
+        """The band's seed whose displayed points are exactly `points` (the same run), if any."""
+        if [p.step for p in points] != self.steps:
+            return None
+        for i, seed in enumerate(self.seeds):
+            if (self.curves["loss"][i] == [p.loss for p in points]
+                    and self.curves["accuracy"][i] == [p.accuracy for p in points]):
+                return seed
+        return None
 
     def inside(self, points: Sequence[LogPoint]) -> dict[str, int]:
         """How many of `points` (matched by step) lie within the band's min-max, per quantity."""
@@ -92,11 +186,7 @@ class SeedBand:
         return count
 
     def leave_one_out(self) -> list[int]:
-        """For each seed: points inside (loss and accuracy) the min-max band of the other seeds.
-
-        This is what faithful runs score against a band they are not part of: the
-        measured yardstick for judging any other run.
-        """
+        """For each seed: points inside (loss and accuracy) the min-max band of the other seeds."""
         loss, acc = np.array(self.curves["loss"]), np.array(self.curves["accuracy"])
         counts = []
         for i in range(len(self.seeds)):
@@ -108,6 +198,29 @@ class SeedBand:
 
     def z_score(self, test_accuracy: float) -> float:
         return (test_accuracy - self.test_mean) / self.test_std if self.test_std else float("nan")
+
+    def test_curve(self, points: Sequence[LogPoint], test_accuracy: float | None) -> CurveTest:
+        """The calibrated test of a run's points (matched by step) and, when the run's last
+        displayed step is the band's, its final Testing Accuracy (see CurveTest)."""
+        index = {step: i for i, step in enumerate(self.steps)}
+        matched = [(index[p.step], p) for p in points if p.step in index]
+        if len(self.seeds) < 3 or not matched:
+            raise UsageError(f"a calibrated test needs a band of at least 3 seeds sharing the run's steps "
+                             f"(this one: {len(self.seeds)} seeds)")
+        cols = [i for i, _ in matched]
+        loss = np.vstack([np.array(self.curves["loss"])[:, cols], [p.loss for _, p in matched]])
+        acc = np.vstack([np.array(self.curves["accuracy"])[:, cols], [p.accuracy for _, p in matched]])
+        final = None
+        if test_accuracy is not None and points[-1].step == self.steps[-1]:
+            final = np.append(self.test_accuracies, test_accuracy)
+        distances, furthest = curve_distances(loss, acc, final, [self.steps[i] for i in cols])
+        run = distances[-1]
+        rank = int((distances >= run).sum())  # the run itself included
+        final_z = None
+        if final is not None:
+            final_z = float((final[-1] - final[:-1].mean()) / max(final[:-1].std(ddof=1), SPREAD_FLOOR["final"]))
+        return CurveTest(rank / len(distances), rank, len(distances), float(run), distances[:-1].tolist(),
+                         furthest[-1], final_z)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": BAND_FORMAT, **dataclasses.asdict(self),
@@ -123,13 +236,120 @@ class SeedBand:
 
 def load_band(path: str | None = None) -> SeedBand:
     """The band at `path`, or the shipped band of the faithful configuration."""
-    path = path or package_data_path(SHIPPED_BAND)
+    path = path or package_data_path(SHIPPED_BANDS[0])
     try:
         return SeedBand.from_dict(run_dir.read_json(path), path)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such seed band file") from None
     except (ValueError, TypeError, KeyError) as exc:
         raise UsageError(f"{path}: not a readable seed band file ({exc})") from None
+
+
+class BandChoice(NamedTuple):
+    band: SeedBand | None
+    note: str        # which band and why, or why none; a seed left out
+
+
+def band_for(run: ParsedLog, config: Config | None = None, band_path: str | None = None) -> BandChoice:
+    """The one rule for judging a run: the given band, else the first shipped band measured with
+    the run's model settings (when its config is known) over displayed steps that include the
+    run's.  A band seed that is this run (same settings and seed, or the very same curve) is left
+    out: a run is never judged against itself."""
+    paths = [band_path] if band_path else [package_data_path(name) for name in SHIPPED_BANDS]
+    reasons = []
+    for path in paths:
+        band = load_band(path)
+        name = os.path.basename(path)
+        if config is not None:
+            differing = [k for k, v in band.model_settings().items() if config.model_settings()[k] != v]
+            if differing:
+                reasons.append(f"{name} was measured with other {', '.join(differing)}")
+                continue
+        if not {p.step for p in run.points} <= set(band.steps):
+            reasons.append(f"{name} has other displayed steps")
+            continue
+        note = f"seed band {name} ({len(band.seeds)} seeds)"
+        own = config.seed if config is not None and config.seed in band.seeds else band.seed_with_curve(run.points)
+        if own is not None:
+            band = band.without(own)
+            note += f"; its seed {own} is this run's own, so it is left out ({len(band.seeds)} seeds remain)"
+        return BandChoice(band, note)
+    return BandChoice(None, "no seed band: " + "; ".join(reasons))
+
+
+def parse_seed_list(text: str) -> list[int]:
+    """"100-109,120" -> [100, ..., 109, 120]; a one-line UsageError for anything else."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        try:
+            lo, hi = int(first), int(last) if dash else int(first)
+        except ValueError:
+            raise UsageError(f"--seed-list {text!r}: {part!r} is not a seed N or a range N-M") from None
+        if not 0 <= lo <= hi < 2**31:
+            raise UsageError(f"--seed-list {text!r}: {part!r} is not a range of seeds 0..2**31-1")
+        seeds.extend(range(lo, hi + 1))
+    if len(set(seeds)) != len(seeds):
+        raise UsageError(f"--seed-list {text!r} names a seed twice")
+    return seeds
+
+
+def environment() -> dict[str, str]:
+    """This machine and software, as recorded in band files."""
+    import platform
+
+    import tensorflow as tf
+    cpu = next((line.split(":", 1)[1].strip() for line in _read_lines("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor() or "unknown cpu")
+    return {"tensorflow": tf.__version__, "python": platform.python_version(),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cpus, {cpu}", "date": time.strftime("%Y-%m-%d")}
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read().splitlines()
+    except OSError:
+        return []
+
+
+def band_from_run(workdir: str) -> SeedBand:
+    """A one-seed band of a finished run directory (made by `rnn-tf1 train`, by any job runner),
+    recorded with the `rnn-tf1 train` command that repeats it and this machine's environment."""
+    import shlex
+    config = run_dir.read_config(workdir)
+    parsed = read_log(os.path.join(workdir, run_dir.LOG_FILE), config.batch_size)
+    command = "rnn-tf1 " + shlex.join(_train_command(config, config.seed, workdir)[3:])
+    return SeedBand.from_logs([config.seed], [parsed], config, command, environment())
+
+
+def merge_bands(bands: Sequence[tuple[str, SeedBand]], command: str) -> SeedBand:
+    """One band of the seeds of several (path, band) pairs, refusing (one line) any that differ in
+    configuration, schedule or TensorFlow version, or that share a seed."""
+    first_path, first = bands[0]
+    seen: dict[int, str] = {}
+    for path, band in bands:
+        differing = [k for k, v in band.model_settings().items() if first.model_settings()[k] != v]
+        if differing or band.steps != first.steps:
+            what = ", ".join(differing) if differing else "displayed steps"
+            raise UsageError(f"{path}: measured with other {what} than {first_path}; bands of different "
+                             "configurations cannot be merged")
+        if band.environment.get("tensorflow") != first.environment.get("tensorflow"):
+            raise UsageError(f"{path}: TensorFlow {band.environment.get('tensorflow')}, but {first_path} "
+                             f"was measured with {first.environment.get('tensorflow')}; not merged")
+        for seed in band.seeds:
+            if seed in seen:
+                raise UsageError(f"{path}: seed {seed} is also in {seen[seed]}; each seed may appear once")
+            seen[seed] = path
+    rows = sorted((seed, band, i) for _, band in bands for i, seed in enumerate(band.seeds))
+    parts = [part for _, band in bands
+             for part in (band.parts or [{"seeds": band.seeds, "command": band.command,
+                                          "environment": band.environment}])]
+    return SeedBand.from_curves(
+        [seed for seed, _, _ in rows], first.steps,
+        [band.curves["loss"][i] for _, band, i in rows], [band.curves["accuracy"][i] for _, band, i in rows],
+        [band.test_accuracies[i] for _, band, i in rows], first.config, command,
+        {**first.environment, "date": time.strftime("%Y-%m-%d")}, parts)
 
 
 def _train_command(config: Config, seed: int, workdir: str) -> list[str]:
@@ -148,7 +368,6 @@ def _train_command(config: Config, seed: int, workdir: str) -> list[str]:
 def run_seeds(config: Config, seeds: Sequence[int], out_dir: str, jobs: int = 1,
               command: str = "") -> SeedBand:
     """Train `config` once per seed (up to `jobs` at a time) under `out_dir`; return the band."""
-    import platform
     from concurrent.futures import ThreadPoolExecutor
 
     run_dir.create(out_dir)
@@ -169,30 +388,43 @@ def run_seeds(config: Config, seeds: Sequence[int], out_dir: str, jobs: int = 1,
     if failed:
         raise UsageError(f"seed runs failed: {failed}; see {out_dir}/seed-N.stderr")
     logs = [read_log(os.path.join(out_dir, f"seed-{s}", run_dir.LOG_FILE), config.batch_size) for s in seeds]
-    import tensorflow as tf
-    environment = {"tensorflow": tf.__version__, "python": platform.python_version(),
-                   "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
-                   "date": time.strftime("%Y-%m-%d")}
-    return SeedBand.from_logs(seeds, logs, config, command, environment)
+    return SeedBand.from_logs(seeds, logs, config, command, environment())
 
 
 def band_report(band: SeedBand, reference: ParsedLog) -> str:
-    """Per-step band table and the reference's place in it."""
+    """Per-step band table and, when its steps fit the band, the reference's place in it."""
+    fits = {p.step for p in reference.points} <= set(band.steps)
+    ref = {p.step: p for p in reference.points} if fits else {}
     lines = [f"{'step':>6}  {'loss min':>8} {'mean':>7} {'max':>7}   {'acc min':>7} {'mean':>6} "
-             f"{'max':>6}   {'tutorial loss':>13} {'acc':>6}"]
-    ref = {p.step: p for p in reference.points}
+             f"{'max':>6}" + (f"   {'tutorial loss':>13} {'acc':>6}" if fits else "")]
     for i, step in enumerate(band.steps):
         r = ref.get(step)
         lines.append(f"{step:>6}  {band.loss['min'][i]:8.4f} {band.loss['mean'][i]:7.4f} "
                      f"{band.loss['max'][i]:7.4f}   {band.accuracy['min'][i]:7.3f} "
-                     f"{band.accuracy['mean'][i]:6.3f} {band.accuracy['max'][i]:6.3f}   "
-                     + (f"{r.loss:13.4f} {r.accuracy:6.3f}" if r else f"{'-':>13} {'-':>6}"))
-    inside = band.inside(reference.points)
+                     f"{band.accuracy['mean'][i]:6.3f} {band.accuracy['max'][i]:6.3f}"
+                     + ((f"   {r.loss:13.4f} {r.accuracy:6.3f}" if r else f"   {'-':>13} {'-':>6}") if fits else ""))
     loo = band.leave_one_out()
     lines.append(f"each seed against the band of the others: inside at {min(loo)}..{max(loo)} of "
                  f"{len(band.steps)} points (both loss and accuracy)")
-    lines.append(f"tutorial points inside the seed band: loss {inside['loss']}/{inside['points']}, "
-                 f"accuracy {inside['accuracy']}/{inside['points']}, both {inside['both']}/{inside['points']}")
     lines.append(f"final Testing Accuracy over {len(band.seeds)} seeds: {band.test_mean:.4f} "
-                 f"± {band.test_std:.4f} (std); tutorial {reference.test_accuracy}")
+                 f"± {band.test_std:.4f} (std)" + (f"; tutorial {reference.test_accuracy}" if fits else ""))
+    if fits:
+        inside = band.inside(reference.points)
+        lines.append(f"tutorial points inside the seed band: loss {inside['loss']}/{inside['points']}, "
+                     f"accuracy {inside['accuracy']}/{inside['points']}, both {inside['both']}/{inside['points']}")
+        if len(band.seeds) >= 3:
+            test = band.test_curve(reference.points, reference.test_accuracy)
+            lines.append(f"calibrated test of the tutorial's log: p = {test.p:.3f} ({ordinal(test.rank)} "
+                         f"furthest of {test.members}); furthest out: {describe_part(test.furthest)}")
     return "\n".join(lines)
+
+
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def describe_part(furthest: tuple[str, int, int, float]) -> str:
+    """("accuracy", 2200, 4000, 1.93) -> "accuracy at steps 2200-4000, +1.93 sd on average"."""
+    metric, first, last, mean_z = furthest
+    steps = f"step {first}" if first == last else f"steps {first}-{last}"
+    return f"{metric} at {steps}, {mean_z:+.2f} sd on average"

@@ -79,7 +79,8 @@ def gradient_through_time_chart(panels) -> Figure:
     return fig
 
 
-def overlay_chart(reference, run, band=None, reference_label="tutorial", run_label="this run") -> Figure:
+def overlay_chart(reference, run, band=None, reference_label="tutorial", run_label="this run",
+                  title: str | None = None) -> Figure:
     """Loss and accuracy against step: reference and run points, and the seed band if given.
 
     `reference` and `run` are sequences of (step, loss, accuracy); `band` a SeedBand.
@@ -91,12 +92,15 @@ def overlay_chart(reference, run, band=None, reference_label="tutorial", run_lab
             stats = band.loss if index == 1 else band.accuracy
             ax.fill_between(band.steps, stats["min"], stats["max"], color="0.85",
                             label=f"seed band ({len(band.seeds)} seeds, min-max)")
-        ax.plot([p[0] for p in reference], [p[index] for p in reference], "o-", ms=3, lw=1,
-                label=reference_label)
+        if reference:
+            ax.plot([p[0] for p in reference], [p[index] for p in reference], "o-", ms=3, lw=1,
+                    label=reference_label)
         ax.plot([p[0] for p in run], [p[index] for p in run], "s-", ms=3, lw=1, label=run_label)
         ax.set_xlabel("step")
         ax.set_ylabel(name)
         ax.legend(fontsize="small")
+    if title:
+        fig.suptitle(title, fontsize="medium")
     fig.tight_layout()
     return fig
 

@@ -342,3 +342,14 @@ def test_bad_requests_are_refused_before_tensorflow_loads(trained_run, tmp_path)
         """), json.dumps(requests)], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "False" and len(proc.stdout.splitlines()) == len(requests) + 1
+
+
+def test_cli_export(trained_run, tmp_path):
+    from conftest import run_cli
+    out = tmp_path / "model.keras"
+    proc = run_cli("export", trained_run, "--format", "keras", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(f"keras: {out} (") and "on 10000 test images" in proc.stdout
+    again = run_cli("export", trained_run, "--format", "keras", "--out", str(out))
+    assert again.returncode == 2
+    assert again.stderr == f"rnn-tf1: error: {out} already exists; choose another --out (exports are never overwritten)\n"

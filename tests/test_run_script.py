@@ -3,6 +3,7 @@ a script written the tutorial's way prints, seeded, exactly what `rnn-tf1 train`
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import numpy as np
@@ -16,8 +17,11 @@ SCRIPTS = os.path.join(REPO, "tests", "tf1_scripts")
 
 
 def run_script(name_or_path, *args, seed=None, cwd=None, script_args=()):
+    """`rnn-tf1 run` on a fixture; figures go to a new temporary folder unless --figures is given."""
     path = name_or_path if os.sep in str(name_or_path) else os.path.join(SCRIPTS, name_or_path)
     options = ["--data-dir", default_data_dir()] + (["--seed", str(seed)] if seed is not None else [])
+    if "--figures" not in args:
+        options += ["--figures", tempfile.mkdtemp(prefix="rnn-tf1-figures-")]
     return run_cli("run", str(path), *options, *args, *(["--", *script_args] if script_args else []),
                    cwd=cwd or REPO)
 

@@ -3,8 +3,11 @@
 Each path runs in its own process (`python -m rnn_tf1.bench WORKER`), so peak RSS
 is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS=0):
 
-    faithful   the tutorial's graph: BasicLSTMCell + static_rnn in a tf.compat.v1 Session
-    faithful-1thread   the same with a one-thread Session (intra_op 1, inter_op 1)
+    faithful   the tutorial's graph: BasicLSTMCell + static_rnn in a tf.compat.v1 Session, its backward
+               pass with plain MatMul gradients (graph._plain_matmul_grad, the default)
+    faithful-tfgrad    the same with TensorFlow's own MatMul gradient (transpose_a/_b products)
+    faithful-1thread   the default faithful graph with a one-thread Session (intra_op 1, inter_op 1)
+    faithful-1x2       the same with one thread per op and two ops side by side (intra_op 1, inter_op 2)
     hoisted    --lstm-impl hoisted: the same variables and math in fewer, larger ops (hoisted_lstm.py)
     block      --lstm-impl block: the same on fused LSTMBlockCell ops, the batch split into
                2 blocks of rows run side by side (block_lstm.py; its automatic Session threads)
@@ -27,9 +30,11 @@ import sys
 import time
 
 BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
-# TensorFlow paths of this project: (lstm_impl, Session threads for intra_op and inter_op; 0 = automatic)
-TF_PATHS = {"faithful": ("faithful", 0), "faithful-1thread": ("faithful", 1), "hoisted": ("hoisted", 0),
-            "block": ("block", 0)}
+# TensorFlow paths of this project: (lstm_impl, Session threads intra_op and inter_op (0 = automatic),
+# plain MatMul gradients)
+TF_PATHS = {"faithful": ("faithful", 0, 0, True), "faithful-tfgrad": ("faithful", 0, 0, False),
+            "faithful-1thread": ("faithful", 1, 1, True), "faithful-1x2": ("faithful", 1, 2, True),
+            "hoisted": ("hoisted", 0, 0, True), "block": ("block", 0, 0, True)}
 WORKERS = (*TF_PATHS, "keras", "torch", "sgemm")
 
 
@@ -55,14 +60,14 @@ def _batches():
     return [(x.reshape(-1, TIMESTEPS, INPUTS), y) for x, y in batches], data.test
 
 
-def worker_tf(args, lstm_impl: str, threads: int) -> dict:
+def worker_tf(args, lstm_impl: str, intra: int, inter: int, plain_matmul_grad: bool) -> dict:
     import rnn_tf1  # noqa: F401
     from rnn_tf1.config import Config
     from rnn_tf1.evaluate import probabilities
     from rnn_tf1.graph import build_model, new_session
     batches, test = _batches()
-    config = Config(data_dir="unused", lstm_impl=lstm_impl, intra_op_threads=threads, inter_op_threads=threads)
-    model = build_model(config)
+    config = Config(data_dir="unused", lstm_impl=lstm_impl, intra_op_threads=intra, inter_op_threads=inter)
+    model = build_model(config, plain_matmul_grad=plain_matmul_grad)
     with new_session(model, config) as session:
         session.run(model.init)
         i = [0]

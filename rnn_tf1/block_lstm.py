@@ -25,7 +25,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 
-def _transpose(matrix: tf.Tensor) -> tf.Tensor:
+def transpose(matrix: tf.Tensor) -> tf.Tensor:
     """matrix.T as its own tensor, for a plain matmul.
 
     Grappler folds a constant-permutation Transpose into the MatMul that reads it
@@ -64,7 +64,7 @@ def _chain(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, forget_bias: float,
 
         def grad(dh):
             """Backpropagation through time from dL/dh_T; returns dL/dx, dL/dkernel, dL/dbias."""
-            w_x_t, w_h_t = _transpose(kernel[:num_input]), _transpose(kernel[num_input:])  # (4H, I), (4H, H)
+            w_x_t, w_h_t = transpose(kernel[:num_input]), transpose(kernel[num_input:])  # (4H, I), (4H, H)
             dzs = [None] * timesteps
             dc = zeros
             for t in reversed(range(timesteps)):

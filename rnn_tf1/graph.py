@@ -45,6 +45,25 @@ class Model(NamedTuple):
     grad_norm: tf.Tensor    # scalar: global norm of the step's gradient, before any clipping
 
 
+PLAIN_MATMUL_GRAD = "RnnTf1PlainMatMul"
+
+
+@tf.RegisterGradient(PLAIN_MATMUL_GRAD)
+def _plain_matmul_grad(op: tf.Operation, grad: tf.Tensor):
+    """MatMul's gradient as TensorFlow defines it, for a = op.inputs[0], b = op.inputs[1] (no
+    transpose flags): dL/da = grad @ b.T and dL/db = a.T @ grad, but with b.T and a.T made as
+    their own tensors (block_lstm.transpose) so both are plain matmuls.  TensorFlow's own
+    gradient uses transpose_a / transpose_b products, which this CPU build runs much slower
+    for these shapes; the values are the same products of the same numbers.
+    """
+    if op.get_attr("transpose_a") or op.get_attr("transpose_b"):  # not in the tutorial's forward pass
+        from tensorflow.python.ops import math_grad
+        return math_grad._MatMulGrad(op, grad)
+    a, b = op.inputs
+    return (tf.raw_ops.MatMul(a=grad, b=block_lstm.transpose(b), grad_a=True),
+            tf.raw_ops.MatMul(a=block_lstm.transpose(a), b=grad, grad_b=True))
+
+
 def _check_tf_environment() -> None:
     if tf_env.IMPORTED_TOO_EARLY:
         raise UserError("TensorFlow was imported before rnn_tf1 without TF_USE_LEGACY_KERAS=1; "
@@ -138,11 +157,17 @@ def training_step(loss: tf.Tensor, config: Config) -> tuple[tf.Operation, tf.Ten
     return optimizer.apply_gradients(grads_and_vars), grad_norm
 
 
-def build_model(config: Config) -> Model:
-    """The tutorial's graph, in a new graph seeded with `config.seed`."""
+def build_model(config: Config, plain_matmul_grad: bool = True) -> Model:
+    """The tutorial's graph, in a new graph seeded with `config.seed`.
+
+    `plain_matmul_grad`: the faithful graph's backward pass computes MatMul gradients with
+    `_plain_matmul_grad` (the forward graph, and every printed number, unchanged; README, Speed).
+    False gives TensorFlow's own MatMul gradient (the benchmark's peer).
+    """
     _check_tf_environment()
     graph = tf.Graph()
-    with graph.as_default():
+    overrides = {"MatMul": PLAIN_MATMUL_GRAD} if plain_matmul_grad and config.lstm_impl == "faithful" else {}
+    with graph.as_default(), graph.gradient_override_map(overrides):
         tf1.set_random_seed(config.seed)
         X = tf1.placeholder(tf.float32, [None, config.timesteps, config.num_input], name="X")
         Y = tf1.placeholder(tf.float32, [None, config.num_classes], name="Y")

@@ -81,3 +81,30 @@ def test_one_step_lowers_the_loss_on_its_batch(optimizer):
         for _ in range(10):
             session.run(model.train_op, feed)
         assert session.run(model.loss, feed) < before
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_plain_matmul_gradients_change_no_number(make_mnist, optimizer):
+    """The faithful backward pass with plain MatMul gradients (the default): no matmul with a
+    transpose flag is left, and 60 steps print the same lines and end in bitwise the same
+    variables as with TensorFlow's own MatMul gradient."""
+    import importlib.util
+    import os
+    from conftest import REPO
+    spec = importlib.util.spec_from_file_location(
+        "compare_matmul_grads", os.path.join(REPO, "scripts", "compare_matmul_grads.py"))
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    plain = build_model(Config(data_dir="unused"))
+    flagged = [op for op in plain.graph.get_operations() if op.type == "MatMul"
+               and (op.get_attr("transpose_a") or op.get_attr("transpose_b"))]
+    assert not flagged
+    config = Config(data_dir="unused", steps=60, display_step=20, optimizer=optimizer, seed=4)
+    data = make_mnist(seed=4)
+    state = data.train.get_state()
+    lines, values = script.trained(config, data, plain=True)
+    data.train.set_state(state)
+    tf_lines, tf_values = script.trained(config, data, plain=False)
+    assert lines == tf_lines and len(lines) == 5  # steps 1, 20, 40, 60 and "Optimization Finished!"
+    assert values.keys() == tf_values.keys()
+    assert all(np.array_equal(values[k], tf_values[k]) for k in values)

@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 import warnings
 from contextlib import contextmanager
 from typing import Iterator, NamedTuple
@@ -336,7 +335,7 @@ def export_run(workdir: str, fmt: str, out: str, data=None) -> ExportReport:
 
     out_abs = os.path.abspath(out)
     # A hidden sibling of `out`: same file system, so the final rename is atomic.
-    scratch = tempfile.mkdtemp(prefix=f".{os.path.basename(out_abs)}.export-", dir=os.path.dirname(out_abs))
+    scratch = run_dir.temporary_sibling_dir(out_abs)
     try:
         built = os.path.join(scratch, os.path.basename(out_abs))
         WRITERS[fmt](config, progress.model_prefix, built)

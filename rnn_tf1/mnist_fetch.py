@@ -86,8 +86,16 @@ def _manual_hint(data_dir: str, missing: list[str]) -> str:
             f"folder package/data/, or the mirror {MIRRORS[-1]})")
 
 
+def check_data_dir(data_dir: str) -> None:
+    """A --data-dir that exists but is not a folder is named as such (not "cannot create")."""
+    if os.path.exists(data_dir) and not os.path.isdir(data_dir):
+        raise DataError(f"{os.path.abspath(data_dir)}: is not a folder; --data-dir (or $RNN_TF1_DATA_DIR) "
+                        "must name the folder that holds, or will hold, the four MNIST files")
+
+
 def locate(data_dir: str) -> dict[str, str]:
     """Paths of all four files, or a DataError naming the missing ones."""
+    check_data_dir(data_dir)
     paths = {key: find(data_dir, spec) for key, spec in MNIST_FILES.items()}
     missing = [key for key, path in paths.items() if path is None]
     if missing:
@@ -120,22 +128,9 @@ def read_raw(path: str, spec: MnistFile) -> tuple[bytes, bool]:
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and a rename."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write `data` to `path` via an exclusive temporary file in the same folder and a rename."""
+    from rnn_tf1.run_dir import write_bytes_atomically
+    write_bytes_atomically(path, data)
 
 
 @contextlib.contextmanager
@@ -223,6 +218,7 @@ def ensure_mnist(data_dir: str, routes=ROUTES) -> dict[str, str]:
     def missing() -> list[str]:
         return [key for key, spec in MNIST_FILES.items() if find(data_dir, spec) is None]
 
+    check_data_dir(data_dir)
     if not missing():
         return locate(data_dir)
     try:

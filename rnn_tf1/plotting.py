@@ -7,7 +7,6 @@ no window), so they render headless and leave a notebook's backend alone;
 from __future__ import annotations
 
 import io
-import os
 from typing import Sequence
 
 import matplotlib
@@ -106,14 +105,12 @@ def overlay_chart(reference, run, band=None, reference_label="tutorial", run_lab
 
 
 def save_png(fig: Figure, path: str, colors: int = 64) -> str:
-    """Write `fig` as a palette PNG via a temporary file and a rename; returns `path`.
+    """Write `fig` as a palette PNG atomically (run_dir.write_bytes_atomically); returns `path`.
 
     A line chart needs few colours: a 64-colour palette keeps it sharp at a third of the size.
     """
-    tmp = path + ".tmp.png"
-    with open(tmp, "wb") as fh:
-        fh.write(to_png(fig, colors))
-    os.replace(tmp, path)
+    from rnn_tf1.run_dir import write_bytes_atomically
+    write_bytes_atomically(path, to_png(fig, colors))
     return path
 
 

@@ -15,16 +15,19 @@ Layout::
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import math
 import io
 import json
 import os
+import tempfile
 import time
 from typing import Any, Iterable, NamedTuple
 
 from rnn_tf1.config import Config
-from rnn_tf1.errors import UsageError
+from rnn_tf1.errors import UsageError, UserError
 
 CONFIG_FILE = "config.json"
 LOG_FILE = "train.log"
@@ -82,11 +85,64 @@ def create(path: str) -> str:
     return path
 
 
+class DamagedRun(UserError):
+    """A file of a run folder is missing, damaged or inconsistent (exit status 1)."""
+
+
+def _current_umask() -> int:
+    """The process umask, read without changing it where Linux allows (other threads may be creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+TEMP_MARK = ".rnn-tf1-tmp-"  # in every temporary name this package makes: `.NAME.rnn-tf1-tmp-RANDOM`
+
+
+def temporary_name_prefix(path: str) -> str:
+    return "." + os.path.basename(path) + TEMP_MARK
+
+
+def write_bytes_atomically(path: str, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the whole new one, never a part.
+
+    The one atomic writer of this package: the bytes go to a temporary file created exclusively
+    (tempfile.mkstemp: O_CREAT | O_EXCL | O_NOFOLLOW, an unpredictable name) in the target's own
+    folder, are flushed to disk and renamed over `path`.  A symlink planted under any name is
+    never followed: the temporary name cannot be guessed, and the rename replaces a symlink at
+    `path` itself, not the file it points to.  On any failure the temporary file is removed.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=temporary_name_prefix(path), dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fchmod(fh.fileno(), 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file ordinary permissions
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def write_text_atomically(path: str, text: str) -> None:
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def temporary_sibling_dir(path: str) -> str:
+    """A new, empty, private folder next to `path` (same file system, so a rename is atomic), created
+    exclusively under an unpredictable name (tempfile.mkdtemp); the caller removes it."""
+    return tempfile.mkdtemp(prefix=temporary_name_prefix(path), dir=os.path.dirname(os.path.abspath(path)))
 
 
 def write_json(path: str, data: dict[str, Any]) -> None:
@@ -98,9 +154,66 @@ def read_json(path: str) -> dict[str, Any]:
         return json.load(fh)
 
 
+def read_json_object(path: str, what: str) -> dict[str, Any]:
+    """A run folder's JSON file as a dict, or a DamagedRun naming the file and what is wrong."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        raise DamagedRun(f"{path}: {what} is missing") from None
+    except IsADirectoryError:
+        raise DamagedRun(f"{path}: {what} is a folder, not a file") from None
+    except OSError as exc:
+        raise DamagedRun(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    if not raw.strip():
+        raise DamagedRun(f"{path}: the {what} is empty")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DamagedRun(f"{path}: the {what} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise DamagedRun(f"{path}: the {what} is not valid JSON ({exc.msg} at line {exc.lineno} "
+                         f"column {exc.colno})") from None
+    except RecursionError:
+        raise DamagedRun(f"{path}: the {what} is not valid JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise DamagedRun(f"{path}: the {what} is not a JSON object (it is a JSON {_json_type(data)})")
+    return data
+
+
+def _json_type(value: Any) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number" if isinstance(value, (int, float)) else type(value).__name__)
+
+
+def config_from_json(values: dict[str, Any], path: str) -> Config:
+    """A Config from config.json's object, every field checked for its JSON type and range."""
+    fields = {f.name: f for f in dataclasses.fields(Config)}
+    for name, value in values.items():
+        if name not in fields:
+            raise DamagedRun(f"{path}: unknown configuration key {name!r}")
+        default = getattr(Config, name)
+        if isinstance(default, str):
+            ok = isinstance(value, str)
+        elif isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not ok:
+            raise DamagedRun(f"{path}: {name} must be a JSON {type(default).__name__.replace('str', 'string')}, "
+                             f"got {json.dumps(value)[:60]}")
+    try:
+        return Config.from_dict(values)
+    except UsageError as exc:
+        raise DamagedRun(f"{path}: {exc}") from None
+
+
 def read_config(workdir: str) -> Config:
-    """The Config a run was made with (its config.json)."""
-    return Config.from_dict(read_json(os.path.join(workdir, CONFIG_FILE)))
+    """The Config a run was made with (its config.json), or a DamagedRun naming what is wrong."""
+    path = os.path.join(workdir, CONFIG_FILE)
+    return config_from_json(read_json_object(path, "run's configuration"), path)
 
 
 def history_csv(rows: Iterable[HistoryRow]) -> str:

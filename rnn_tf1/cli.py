@@ -150,6 +150,7 @@ class StopFlag:
 def cmd_train(args: argparse.Namespace) -> int:
     from rnn_tf1 import run_dir
     first_step = 1
+    claimed: list[str] = []
     if args.resume:
         from rnn_tf1 import checkpoints
         workdir = args.resume
@@ -160,24 +161,49 @@ def cmd_train(args: argparse.Namespace) -> int:
         config = config_from_args(args)
         workdir = args.run_dir or run_dir.default_run_dir(args.runs_root, config.optimizer, config.seed)
         run_dir.check_creatable(workdir)  # one-line errors before TensorFlow loads
+        claimed = _claim_run_dir(workdir)  # a second run racing for this folder is refused now, not later
     started = time.perf_counter()
-    # Data first (no TensorFlow needed): data and size errors are reported before TF loads.
-    from rnn_tf1.mnist_data import read_data_sets_for
-    data = read_data_sets_for(config)
-    check_batch_size(config, data.train.num_examples)
-    from rnn_tf1 import trainer
-    stop = StopFlag()
-    stop.install()
-    if args.resume:
-        trainer.resume(workdir, data=data, should_stop=stop)
-    else:
-        trainer.train_and_evaluate(config, workdir, data=data, should_stop=stop)
+    try:
+        # Data first (no TensorFlow needed): data and size errors are reported before TF loads.
+        from rnn_tf1.mnist_data import read_data_sets_for
+        data = read_data_sets_for(config)
+        check_batch_size(config, data.train.num_examples)
+        from rnn_tf1 import trainer
+        stop = StopFlag()
+        stop.install()
+        if args.resume:
+            trainer.resume(workdir, data=data, should_stop=stop)
+        else:
+            trainer.train_and_evaluate(config, workdir, data=data, should_stop=stop, workdir_claimed=True)
+    except BaseException:
+        _release_run_dir(claimed)  # only folders this call made and nothing has been written into
+        raise
     wall = time.perf_counter() - started
     log.info("run directory: %s", os.path.abspath(workdir))
     log.info("wall time: %.1f s (%.1f ms per training step, imports and data included)",
              wall, 1000 * wall / max(1, config.steps - first_step + 1))
     _compare_to_tutorial(workdir, config)
     return 0
+
+
+def _claim_run_dir(path: str) -> list[str]:
+    """Create the new run folder (and missing parents) at once; returns the folders made, deepest first."""
+    from rnn_tf1 import run_dir
+    made, folder = [], os.path.abspath(path)
+    while not os.path.exists(folder):
+        made.append(folder)
+        folder = os.path.dirname(folder)
+    run_dir.create(path)
+    return made
+
+
+def _release_run_dir(made: list[str]) -> None:
+    """Remove the folders _claim_run_dir made, as long as they are still empty."""
+    for folder in made:
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty (the run wrote into it) or already gone: leave it
+            return
 
 
 def _compare_to_tutorial(workdir: str, config: Config) -> None:
@@ -218,10 +244,19 @@ def _run_target(target: str, batch_size: int | None) -> tuple[str, str | None, C
 
 def _output_path(out: str | None, target: str, run: str | None, in_run: str, suffix: str) -> str:
     if out:
-        return out
+        return _check_output_folder(out)
     if run:
         return os.path.join(run, in_run)
     return os.path.splitext(target)[0] + suffix
+
+
+def _check_output_folder(out: str) -> str:
+    """An output file (replaced if it exists) must go into an existing, writable folder."""
+    parent = os.path.dirname(os.path.abspath(out))
+    if os.path.isdir(out) or not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {out}: " + (f"{out} is a folder" if os.path.isdir(out)
+                                                    else f"{parent} is not a writable folder"))
+    return out
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
@@ -267,7 +302,7 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
         parts = [(path, fidelity.band_from_run(path) if os.path.isdir(path) else fidelity.load_band(path))
                  for path in args.inputs[1:]]
         band = fidelity.merge_bands(parts, command)
-        _write_band(band, out, os.path.splitext(out)[0] + ".png")
+        _write_band(band, _make_parent(out), os.path.splitext(out)[0] + ".png")
         return 0
     config = config_from_args(args)
     seeds = fidelity.parse_seed_list(args.seed_list) if args.seed_list else \
@@ -316,10 +351,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def _run_data(workdir: str, with_data: bool = True):
     """The run's config and (if `with_data`) its MNIST, loaded before TensorFlow so that a
     missing checkpoint or bad data is reported first."""
-    from rnn_tf1 import checkpoints, run_dir
+    from rnn_tf1 import checkpoints
     from rnn_tf1.mnist_data import read_data_sets_for
-    checkpoints.load(workdir)  # a missing run or checkpoint is a one-line error
-    config = run_dir.read_config(workdir)
+    _, config = checkpoints.load_run(workdir)  # a missing, damaged or inconsistent run is a one-line error
     return config, read_data_sets_for(config) if with_data else None
 
 
@@ -345,6 +379,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from rnn_tf1.plotting import save_png
     if not args.images and not args.test_index:
         raise UsageError("give at least one IMAGE or --test-index N")
+    if args.grid:
+        _check_output_folder(args.grid)
     from rnn_tf1.images import load_image, prediction_grid
     inputs = [load_image(path) for path in args.images]  # bad images are reported before anything loads
     names = [os.path.basename(path) for path in args.images]
@@ -380,7 +416,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     out = _new_output_file(args.out, "bench.json")
     report = bench.run_bench(args.warmup, args.windows, args.steps_per_window)
     print(bench.table(report))
-    run_dir.write_json(out, report)
+    run_dir.write_json(_make_parent(out), report)
     log.info("bench report: %s", out)
     return 0
 
@@ -394,11 +430,24 @@ def _new_output_dir(args: argparse.Namespace, name: str) -> str:
 
 
 def _new_output_file(out: str | None, default_name: str) -> str:
-    """--out, or runs/DATE-TIME-NAME; an existing file is never overwritten."""
+    """--out, or runs/DATE-TIME-NAME; an existing file is never overwritten.  Only checked here:
+    its folder is made by _make_parent just before the first write, after every other check."""
     out = out or os.path.join("runs", time.strftime("%Y%m%d-%H%M%S") + "-" + default_name)
-    if os.path.exists(out):
+    if os.path.lexists(out):
         raise UsageError(f"{out} already exists; choose another --out")
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    ancestor = os.path.dirname(os.path.abspath(out))
+    while not os.path.exists(ancestor):
+        ancestor = os.path.dirname(ancestor)
+    if not os.path.isdir(ancestor) or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {out}: {ancestor} is not a writable folder")
+    return out
+
+
+def _make_parent(out: str) -> str:
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
     return out
 
 
@@ -406,12 +455,14 @@ def cmd_gradients(args: argparse.Namespace) -> int:
     from rnn_tf1 import checkpoints, run_dir
     from rnn_tf1.mnist_data import read_data_sets_for
     config = config_from_args(args)
-    out = _new_output_file(args.out, "gradients.png")
     if args.runs:  # trained models: each run's own config and last checkpoint
-        targets = [(run_dir.read_config(run), checkpoints.load(run).model_prefix, os.path.basename(
-            os.path.normpath(run))) for run in args.runs]
+        targets = []
+        for run in args.runs:
+            progress, run_config = checkpoints.load_run(run)
+            targets.append((run_config, progress.model_prefix, os.path.basename(os.path.normpath(run))))
     else:  # fresh models at config.seed's initial weights
         targets = [(model_config(config, spec), None, None) for spec in args.models]
+    out = _new_output_file(args.out, "gradients.png")  # checked after the arguments, made only to write
     data = read_data_sets_for(config if not args.runs else targets[0][0])
     from rnn_tf1 import gradients
     from rnn_tf1.plotting import describe_model, gradient_through_time_chart, save_png
@@ -423,7 +474,7 @@ def cmd_gradients(args: argparse.Namespace) -> int:
     print(gradients.norms_table(curves))
     title = ("trained runs" if args.runs else f"at initialisation (seed {config.seed})") + \
         f", {len(x)} test images"
-    save_png(gradient_through_time_chart([(title, curves)]), out)
+    save_png(gradient_through_time_chart([(title, curves)]), _make_parent(out))
     run_dir.write_json(os.path.splitext(out)[0] + ".json", {
         "batch": len(x), "curves": {label: norms.tolist() for label, norms in curves}})
     log.info("chart: %s", out)

@@ -11,7 +11,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from rnn_tf1 import checkpoints, run_dir
+from rnn_tf1 import checkpoints
 from rnn_tf1.config import Config
 from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.mnist_data import Datasets
@@ -22,10 +22,14 @@ EVAL_BATCH = 1000  # images per session.run when predicting many (bounds memory)
 
 @contextmanager
 def restore(workdir: str) -> Iterator[tuple[Config, Model, tf1.Session]]:
-    """(config, model, session) with the run's last checkpoint loaded."""
-    progress = checkpoints.load(workdir)
-    config = run_dir.read_config(workdir)
+    """(config, model, session) with the run's last checkpoint loaded.
+
+    The run folder is checked first (checkpoints.load_run, then the checkpoint's files with
+    TensorFlow's reader): a damaged one is a one-line DamagedRun, never a restore traceback.
+    """
+    progress, config = checkpoints.load_run(workdir)
     model = build_model(config)
+    checkpoints.verify_against_graph(progress, model.graph)
     with new_session(model, config) as session:
         model.saver.restore(session, progress.model_prefix)
         yield config, model, session

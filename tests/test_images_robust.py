@@ -146,3 +146,25 @@ def test_large_jpeg_predicts_like_the_small_one(run, tmp_path, mnist_arrays):
     big.save(tmp_path / "big.jpg", quality=90)
     got = predictions(run, [tmp_path / "small.png", tmp_path / "big.jpg"])
     assert got["big.jpg"].argmax() == got["small.png"].argmax()
+
+
+@pytest.mark.parametrize("make", [
+    lambda p: p.write_text("not an image\n"),
+    lambda p: Image.new("L", (40, 40), 0).save(p, format="GIF"),   # a real image, but not PNG or JPEG
+    lambda p: p.write_bytes((lambda b: b[:len(b) // 2])(_png_bytes())),  # a truncated PNG
+], ids=["text", "gif", "truncated-png"])
+def test_files_that_are_not_png_or_jpeg_are_one_line_errors(run, tmp_path, make):
+    path = tmp_path / "input.png"
+    make(path)
+    before = sha(path)
+    proc = run_cli("predict", run, str(path))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"{path}: not a readable PNG or JPEG image" in proc.stderr
+    assert sha(path) == before and os.listdir(tmp_path) == ["input.png"]
+
+
+def _png_bytes():
+    import io
+    buf = io.BytesIO()
+    Image.fromarray(np.random.RandomState(0).randint(0, 255, (200, 200), dtype=np.uint8)).save(buf, format="PNG")
+    return buf.getvalue()

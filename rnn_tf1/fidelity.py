@@ -76,32 +76,42 @@ class CurveTest(NamedTuple):
 
 def curve_distances(loss: np.ndarray, accuracy: np.ndarray, final: np.ndarray | None,
                     steps: Sequence[int]) -> tuple[np.ndarray, list[tuple[str, int, int, float]]]:
-    """Distance of every member (row) from the mean of the others, and each member's furthest part.
+    """Distance of every member (row) from the other members, and the part of its curve that adds
+    the most to it.
 
-    loss, accuracy: (members, steps); final: (members,) Testing Accuracy or None.  A member's
-    distance is sqrt(sum over metric and segment of n_k * mean_k(z)^2 + z_final^2), z the
-    difference from the others' mean at each step in units of the others' standard deviation,
-    n_k the steps in segment k (under independent noise each term is about chi-square(1)).
+    loss, accuracy: (members, steps); final: (members,) Testing Accuracy or None.  z is a member's
+    difference from the others' mean at each step in units of the others' standard deviation.
+    Per metric, the distance sums
+      - the level of each of the SEGMENTS runs of consecutive steps: n_k * mean_k(z)^2 (a curve
+        that learns faster or slower, or plateaus elsewhere);
+      - the scatter around those levels: ((v - 1) / sqrt(2 / T))^2, v the mean squared z minus its
+        segment's mean over all T steps (a curve noisier or smoother from point to point, e.g. other
+        minibatches or another cell);
+    and adds z_final^2; the distance is the square root of the sum.  Under independent noise each
+    term is about chi-square(1), so no part dominates by construction.
     """
     members = loss.shape[0]
     segments = [s for s in np.array_split(np.arange(len(steps)), min(SEGMENTS, len(steps))) if len(s)]
     distances, furthest = np.zeros(members), []
     for j in range(members):
         others = np.arange(members) != j
-        terms, worst = [], ("", 0, 0, 0.0)
+        terms: list[tuple[float, tuple[str, int, int, float]]] = []
         for name, values in (("loss", loss), ("accuracy", accuracy)):
             spread = np.maximum(values[others].std(0, ddof=1), SPREAD_FLOOR[name])
             z = (values[j] - values[others].mean(0)) / spread
             for seg in segments:
                 mean_z = float(z[seg].mean())
-                terms.append(len(seg) * mean_z ** 2)
-                if abs(mean_z) > abs(worst[3]):
-                    worst = (name, int(steps[seg[0]]), int(steps[seg[-1]]), mean_z)
+                terms.append((len(seg) * mean_z ** 2, (name, int(steps[seg[0]]), int(steps[seg[-1]]), mean_z)))
+            if len(steps) > len(segments):
+                scatter = float(np.mean(np.concatenate([(z[seg] - z[seg].mean()) ** 2 for seg in segments])))
+                terms.append((((scatter - 1) / math.sqrt(2 / len(steps))) ** 2,
+                               (f"{name} scatter", int(steps[0]), int(steps[-1]), math.sqrt(scatter))))
         if final is not None:
             spread = max(float(final[others].std(ddof=1)), SPREAD_FLOOR["final"])
-            terms.append(((final[j] - final[others].mean()) / spread) ** 2)
-        distances[j] = math.sqrt(sum(terms))
-        furthest.append(worst)
+            z_final = float((final[j] - final[others].mean()) / spread)
+            terms.append((z_final ** 2, ("final accuracy", int(steps[-1]), int(steps[-1]), z_final)))
+        distances[j] = math.sqrt(sum(t for t, _ in terms))
+        furthest.append(max(terms, key=lambda t: t[0])[1])
     return distances, furthest
 
 
@@ -424,7 +434,11 @@ def ordinal(n: int) -> str:
 
 
 def describe_part(furthest: tuple[str, int, int, float]) -> str:
-    """("accuracy", 2200, 4000, 1.93) -> "accuracy at steps 2200-4000, +1.93 sd on average"."""
-    metric, first, last, mean_z = furthest
+    """A curve_distances part in words, e.g. "accuracy at steps 2200-4000, +1.93 sd on average"."""
+    metric, first, last, value = furthest
+    if metric.endswith(" scatter"):
+        return f"the {metric.split()[0]}'s point-to-point scatter over steps {first}-{last}, {value:.2f}x the seeds'"
+    if metric == "final accuracy":
+        return f"the final Testing Accuracy, {value:+.2f} sd"
     steps = f"step {first}" if first == last else f"steps {first}-{last}"
-    return f"{metric} at {steps}, {mean_z:+.2f} sd on average"
+    return f"{metric} at {steps}, {value:+.2f} sd on average"

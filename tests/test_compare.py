@@ -140,6 +140,27 @@ def test_curve_distances_exactly_on_tiny_arrays():
     assert with_final[0] == pytest.approx(distances[0])
 
 
+def test_curve_distance_counts_a_changed_scatter():
+    """A member at the others' mean in every segment but twice as scattered from point to point
+    (z = +-2) is further than one with ordinary scatter (z = +-1) shifted by one spread in one
+    segment; each is reported by the part that adds the most."""
+    rng = np.random.default_rng(1)
+    others = rng.normal(0, 1, (20, 50))
+    spread = others.std(0, ddof=1)
+    scattered = others.mean(0) + 2 * spread * np.resize([1.0, -1.0], 50)  # z = +-2, segment means 0
+    shifted = others.mean(0) + spread * (np.resize([1.0, -1.0], 50) + (np.arange(50) < 10))  # +1 in segment 1
+    for member, part in ((scattered, "loss scatter"), (shifted, "loss")):
+        values = np.vstack([member, others])
+        distances, furthest = fidelity.curve_distances(values, values, None, list(range(1, 51)))
+        assert furthest[0][0] == part
+        if part == "loss scatter":
+            assert furthest[0][3] == pytest.approx(2.0)  # sqrt of the mean squared z around the levels
+            far = distances[0]
+    assert far > distances[0]
+    assert fidelity.describe_part(("loss scatter", 1, 50, 2.0)) == \
+        "the loss's point-to-point scatter over steps 1-50, 2.00x the seeds'"
+
+
 def synthetic_band(rng, seeds=20, steps=51):
     """Curves like faithful seeds': a per-seed learning speed plus minibatch noise at every point."""
     t = np.linspace(0, 1, steps)

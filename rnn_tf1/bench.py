@@ -3,11 +3,14 @@
 Each path runs in its own process (`python -m rnn_tf1.bench WORKER`), so peak RSS
 is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS=0):
 
-    faithful   the tutorial's graph: BasicLSTMCell + static_rnn in a tf.compat.v1 Session, its backward
-               pass with plain MatMul gradients (graph._plain_matmul_grad, the default)
-    faithful-tfgrad    the same with TensorFlow's own MatMul gradient (transpose_a/_b products)
-    faithful-1thread   the default faithful graph with a one-thread Session (intra_op 1, inter_op 1)
-    faithful-1x2       the same with one thread per op and two ops side by side (intra_op 1, inter_op 2)
+    faithful   the tutorial's graph as `make train` runs it: BasicLSTMCell + static_rnn in a
+               tf.compat.v1 Session, plain MatMul gradients (graph._plain_matmul_grad) and the
+               automatic Session threads (Config.session_threads: 1 per op, 2 ops side by side on 2 cores)
+    faithful-before    the faithful default before those two: TensorFlow's own MatMul gradient and
+               TensorFlow's thread pools (intra_op = inter_op = the CPU count)
+    faithful-tfgrad    TensorFlow's own MatMul gradient, automatic threads
+    faithful-pools     plain MatMul gradients, TensorFlow's thread pools
+    faithful-1thread   plain MatMul gradients, a one-thread Session (intra_op 1, inter_op 1)
     hoisted    --lstm-impl hoisted: the same variables and math in fewer, larger ops (hoisted_lstm.py)
     block      --lstm-impl block: the same on fused LSTMBlockCell ops, the batch split into
                2 blocks of rows run side by side (block_lstm.py; its automatic Session threads)
@@ -30,11 +33,13 @@ import sys
 import time
 
 BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
-# TensorFlow paths of this project: (lstm_impl, Session threads intra_op and inter_op (0 = automatic),
-# plain MatMul gradients)
-TF_PATHS = {"faithful": ("faithful", 0, 0, True), "faithful-tfgrad": ("faithful", 0, 0, False),
-            "faithful-1thread": ("faithful", 1, 1, True), "faithful-1x2": ("faithful", 1, 2, True),
-            "hoisted": ("hoisted", 0, 0, True), "block": ("block", 0, 0, True)}
+# TensorFlow paths of this project: (lstm_impl, Session threads intra_op and inter_op (0 = automatic,
+# POOLS = TensorFlow's own pools, one thread per CPU), plain MatMul gradients)
+POOLS = -1
+TF_PATHS = {"faithful": ("faithful", 0, 0, True), "faithful-before": ("faithful", POOLS, POOLS, False),
+            "faithful-tfgrad": ("faithful", 0, 0, False), "faithful-pools": ("faithful", POOLS, POOLS, True),
+            "faithful-1thread": ("faithful", 1, 1, True), "hoisted": ("hoisted", 0, 0, True),
+            "block": ("block", 0, 0, True)}
 WORKERS = (*TF_PATHS, "keras", "torch", "sgemm")
 
 
@@ -66,6 +71,7 @@ def worker_tf(args, lstm_impl: str, intra: int, inter: int, plain_matmul_grad: b
     from rnn_tf1.evaluate import probabilities
     from rnn_tf1.graph import build_model, new_session
     batches, test = _batches()
+    intra, inter = ((os.cpu_count() or 1) if n == POOLS else n for n in (intra, inter))
     config = Config(data_dir="unused", lstm_impl=lstm_impl, intra_op_threads=intra, inter_op_threads=inter)
     model = build_model(config, plain_matmul_grad=plain_matmul_grad)
     with new_session(model, config) as session:

@@ -20,7 +20,8 @@ def test_quick_bench_reports_every_path(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text())
     paths = report["paths"]
-    for name in ("faithful", "faithful-tfgrad", "faithful-1thread", "hoisted", "block", "keras", "sgemm"):  # always here
+    for name in ("faithful", "faithful-before", "faithful-tfgrad", "faithful-pools", "faithful-1thread", "hoisted",
+                 "block", "keras", "sgemm"):  # always here
         assert paths[name]["step_ms"] > 0 and paths[name]["peak_rss_mb"] > 0, paths[name]
         assert len(paths[name]["windows_ms"]) == 2
     assert paths["faithful"]["eval_images_per_s"] > 0 and paths["hoisted"]["eval_images_per_s"] > 0

@@ -1,5 +1,7 @@
 """--lstm-impl hoisted and block: the same variables, initial values, logits, gradients and log as
 the faithful graph."""
+import os
+
 import numpy as np
 import pytest
 
@@ -95,11 +97,15 @@ def test_a_seeded_run_prints_the_same_log(impl, make_mnist):
     assert len(logs[impl]) == 7
 
 
-def test_block_session_threads_are_automatic_and_overridable():
+def test_session_threads_are_automatic_and_overridable(monkeypatch):
     def threads(**changes):
         proto = session_config(Config(data_dir="unused").override(**changes))
         return proto.intra_op_parallelism_threads, proto.inter_op_parallelism_threads
-    assert threads() == (0, 0)  # the faithful graph keeps TensorFlow's own choice
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert threads() == (1, 2)  # the faithful graph on 2 cores: one thread per op, two ops side by side
+    assert threads(intra_op_threads=1, inter_op_threads=1) == (1, 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert threads() == (0, 0)  # larger machines: TensorFlow's own choice
     assert threads(lstm_impl="block") == (1, 2)  # one thread per op, one chain of ops per block of rows
     assert threads(lstm_impl="block", batch_shards=3) == (1, 3)
     assert threads(lstm_impl="block", intra_op_threads=2, inter_op_threads=1) == (2, 1)

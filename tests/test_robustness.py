@@ -19,6 +19,13 @@ from rnn_tf1.config import default_data_dir, tiny_config
 from rnn_tf1.errors import UserError
 from rnn_tf1.trainer import NonFiniteLoss, train_and_evaluate
 
+
+def assert_all_finite(tf, model_prefix: str) -> None:
+    """Every variable saved in the checkpoint at `model_prefix` is finite."""
+    reader = tf.train.load_checkpoint(model_prefix)
+    for name in reader.get_variable_to_shape_map():
+        assert np.isfinite(reader.get_tensor(name)).all(), name
+
 NO_FETCH = {"RNN_TF1_MNIST_MIRRORS": "", "RNN_TF1_NPM": ""}
 T10K_LABELS = "t10k-labels-idx1-ubyte"
 T10K_IMAGES = "t10k-images-idx3-ubyte"
@@ -186,9 +193,7 @@ def test_diverging_loss_stops_with_the_step_and_keeps_good_checkpoints(make_mnis
         train_and_evaluate(config, workdir, emit=lambda line: None, data=make_mnist(0))
     import tensorflow as tf
     assert checkpoints.load(workdir).step == 6
-    reader = tf.train.load_checkpoint(checkpoints.load(workdir).model_prefix)
-    for name in reader.get_variable_to_shape_map():
-        assert np.isfinite(reader.get_tensor(name)).all(), name
+    assert_all_finite(tf, checkpoints.load(workdir).model_prefix)
 
 
 def test_cli_diverging_loss_exit_status_and_message(tmp_path):
@@ -261,9 +266,7 @@ def test_exploding_finite_loss_stops_and_keeps_the_last_good_checkpoint(tmp_path
     progress = checkpoints.load(str(workdir))
     assert progress.step == 2  # saved before the explosion; step 4's variables were never saved
     assert sorted(n for n in os.listdir(workdir / "checkpoint") if n.endswith(".index")) == ["model.ckpt-2.index"]
-    reader = tf.train.load_checkpoint(progress.model_prefix)
-    for name in reader.get_variable_to_shape_map():
-        assert np.isfinite(reader.get_tensor(name)).all(), name
+    assert_all_finite(tf, progress.model_prefix)
 
 
 def test_issue_learning_rate_1e9_no_longer_runs_to_the_end(tmp_path):

@@ -32,3 +32,11 @@ def run_cli(*args, env=None, cwd=REPO, timeout=900) -> subprocess.CompletedProce
     """`python -m rnn_tf1 ARGS` in a subprocess, text output captured."""
     return subprocess.run([sys.executable, "-m", "rnn_tf1", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def cli_trained_run(tmp_path_factory, name: str, *train_args: str) -> str:
+    """A new run folder trained by `rnn-tf1 train TRAIN_ARGS` (a module fixture's shared run)."""
+    workdir = tmp_path_factory.mktemp(name) / "run"
+    proc = run_cli("train", *train_args, "--run-dir", str(workdir))
+    assert proc.returncode == 0, proc.stderr
+    return str(workdir)

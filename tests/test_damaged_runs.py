@@ -8,11 +8,12 @@ drives the real command line on it.
 import hashlib
 import json
 import os
+import pathlib
 import shutil
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli_trained_run, run_cli
 
 CKPT = "checkpoint"
 DATA = os.path.join(CKPT, "model.ckpt-30.data-00000-of-00001")
@@ -38,11 +39,8 @@ def snapshot(folder):
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("trained") / "run"
-    proc = run_cli("train", "--steps", "30", "--display-step", "10", "--checkpoint-every", "10", "--seed", "0",
-                   "--run-dir", str(workdir))
-    assert proc.returncode == 0, proc.stderr
-    return workdir
+    return pathlib.Path(cli_trained_run(tmp_path_factory, "trained", "--steps", "30", "--display-step", "10",
+                                        "--checkpoint-every", "10", "--seed", "0"))
 
 
 def truncate(path, keep=0.5):

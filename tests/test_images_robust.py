@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import REPO, run_cli
+from conftest import REPO, cli_trained_run, run_cli
 from rnn_tf1.images import MAX_PIXELS
 
 TEST_INDICES = (0, 1, 2, 3, 4)
@@ -21,11 +21,8 @@ TEST_INDICES = (0, 1, 2, 3, 4)
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("images") / "run"
-    proc = run_cli("train", "--optimizer", "adam", "--steps", "300", "--display-step", "100", "--seed", "0",
-                   "--run-dir", str(workdir))
-    assert proc.returncode == 0, proc.stderr
-    return str(workdir)
+    return cli_trained_run(tmp_path_factory, "images", "--optimizer", "adam", "--steps", "300",
+                           "--display-step", "100", "--seed", "0")
 
 
 def digits(mnist_arrays):

@@ -7,6 +7,7 @@ seeds) when one covers the run's steps, and says so when none does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -50,15 +51,16 @@ class Comparison:
                 "mean_abs_accuracy": float(acc.mean()), "max_abs_accuracy": float(acc.max()),
                 "max_accuracy_step": self.rows[int(acc.argmax())].step}
 
+    @cached_property
     def test(self) -> CurveTest | None:
-        """The calibrated test of the run against the band (None without a band)."""
+        """The calibrated test of the run against the band (None without a band); computed once,
+        though the summary, the overlay and `compare --check` all read it."""
         if self.band is None:
             return None
         return self.band.test_curve(self.run.points, self.run.test_accuracy)
 
     def consistent(self) -> bool | None:
-        test = self.test()
-        return None if test is None else test.consistent
+        return None if self.test is None else self.test.consistent
 
 
 def compare_logs(reference: ParsedLog, run: ParsedLog, band: SeedBand | None = None,
@@ -85,7 +87,7 @@ def table(c: Comparison) -> str:
 
 def verdict(c: Comparison) -> str:
     """The calibrated test's verdict and the band's descriptive figures, or why there is none."""
-    test = c.test()
+    test = c.test
     if test is None:
         return "verdict: none (" + (c.band_note or "no seed band") + "), so only the differences above can be given"
     word = "CONSISTENT with faithful runs" if test.consistent else "OUTSIDE the spread of faithful runs"
@@ -130,7 +132,7 @@ def summary(c: Comparison) -> str:
 def overlay(c: Comparison, run_name: str = "this run"):
     """The overlay chart, titled with the run and the verdict."""
     from rnn_tf1.plotting import overlay_chart
-    test = c.test()
+    test = c.test
     title = run_name + (": no verdict (no seed band)" if test is None else
                         f": {'CONSISTENT with' if test.consistent else 'OUTSIDE'} faithful runs, p = {test.p:.3f}")
     return overlay_chart(c.reference.points, c.run.points, c.band, title=title)

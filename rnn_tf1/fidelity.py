@@ -207,7 +207,8 @@ class SeedBand:
         return counts
 
     def z_score(self, test_accuracy: float) -> float:
-        return (test_accuracy - self.test_mean) / self.test_std if self.test_std else float("nan")
+        """The final accuracy's difference from the seeds' mean in seed sd (the spread floored)."""
+        return (test_accuracy - self.test_mean) / max(self.test_std, SPREAD_FLOOR["final"])
 
     def test_curve(self, points: Sequence[LogPoint], test_accuracy: float | None) -> CurveTest:
         """The calibrated test of a run's points (matched by step) and, when the run's last
@@ -226,11 +227,8 @@ class SeedBand:
         distances, furthest = curve_distances(loss, acc, final, [self.steps[i] for i in cols])
         run = distances[-1]
         rank = int((distances >= run).sum())  # the run itself included
-        final_z = None
-        if final is not None:
-            final_z = float((final[-1] - final[:-1].mean()) / max(final[:-1].std(ddof=1), SPREAD_FLOOR["final"]))
         return CurveTest(rank / len(distances), rank, len(distances), float(run), distances[:-1].tolist(),
-                         furthest[-1], final_z)
+                         furthest[-1], None if final is None else self.z_score(test_accuracy))
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": BAND_FORMAT, **dataclasses.asdict(self),
@@ -255,6 +253,11 @@ def load_band(path: str | None = None) -> SeedBand:
         raise UsageError(f"{path}: not a readable seed band file ({exc})") from None
 
 
+def _differing_settings(settings: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    """The model settings (Config.model_settings) in which two runs or bands differ."""
+    return [k for k, v in settings.items() if other[k] != v]
+
+
 class BandChoice(NamedTuple):
     band: SeedBand | None
     note: str        # which band and why, or why none; a seed left out
@@ -271,7 +274,7 @@ def band_for(run: ParsedLog, config: Config | None = None, band_path: str | None
         band = load_band(path)
         name = os.path.basename(path)
         if config is not None:
-            differing = [k for k, v in band.model_settings().items() if config.model_settings()[k] != v]
+            differing = _differing_settings(band.model_settings(), config.model_settings())
             if differing:
                 reasons.append(f"{name} was measured with other {', '.join(differing)}")
                 continue
@@ -339,7 +342,7 @@ def merge_bands(bands: Sequence[tuple[str, SeedBand]], command: str) -> SeedBand
     first_path, first = bands[0]
     seen: dict[int, str] = {}
     for path, band in bands:
-        differing = [k for k, v in band.model_settings().items() if first.model_settings()[k] != v]
+        differing = _differing_settings(band.model_settings(), first.model_settings())
         if differing or band.steps != first.steps:
             what = ", ".join(differing) if differing else "displayed steps"
             raise UsageError(f"{path}: measured with other {what} than {first_path}; bands of different "

@@ -2,5 +2,5 @@
 from rnn_tf1 import tf_env  # noqa: F401  (must run before TensorFlow is imported)
 from rnn_tf1.config import Config, tiny_config  # noqa: E402
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["Config", "tiny_config", "__version__"]

@@ -23,11 +23,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnn_tf1 import run_dir
+from rnn_tf1 import run_files
 from rnn_tf1.config import Config
 from rnn_tf1.errors import UsageError, UserError
 from rnn_tf1.mnist_data import DataSet
-from rnn_tf1.run_dir import DamagedRun, HistoryRow
+from rnn_tf1.run_files import DamagedRun, HistoryRow
 
 PROGRESS_FILE = "progress.json"
 
@@ -41,7 +41,7 @@ class Progress(NamedTuple):
 
 
 def checkpoint_dir(workdir: str) -> str:
-    return os.path.join(workdir, run_dir.CHECKPOINT_DIR)
+    return os.path.join(workdir, run_files.CHECKPOINT_DIR)
 
 
 def save(session, saver, workdir: str, step: int, train_set: DataSet,
@@ -59,13 +59,13 @@ def save(session, saver, workdir: str, step: int, train_set: DataSet,
     try:
         if not os.path.isdir(folder):
             os.mkdir(folder)
-        prefix = saver.save(session, os.path.join(folder, run_dir.CHECKPOINT_PREFIX), global_step=step,
+        prefix = saver.save(session, os.path.join(folder, run_files.CHECKPOINT_PREFIX), global_step=step,
                             write_meta_graph=False)
         state_name = f"data-state-{step}.npz"
         buf = io.BytesIO()
         np.savez(buf, **train_set.get_state())
-        run_dir.write_bytes_atomically(os.path.join(folder, state_name), buf.getvalue())
-        run_dir.write_json(os.path.join(folder, PROGRESS_FILE), {
+        run_files.write_bytes_atomically(os.path.join(folder, state_name), buf.getvalue())
+        run_files.write_json(os.path.join(folder, PROGRESS_FILE), {
             "step": step, "model": os.path.basename(prefix), "data_state": state_name,
             "history": [list(row) for row in history], "log_lines": log_lines})
     # What writing can raise: OSError from our files, TensorFlow's own error types (and ValueError
@@ -111,10 +111,10 @@ def load(workdir: str) -> Progress:
         raise UsageError(f"{workdir}: no such run directory")
     if not os.path.lexists(path):
         raise UsageError(f"{workdir}: no checkpoint to resume from ({path} is missing)")
-    info = run_dir.read_json_object(path, "checkpoint record")
+    info = run_files.read_json_object(path, "checkpoint record")
     step = _whole_number(info, "step", path, 1)
     log_lines = _whole_number(info, "log_lines", path, 0)
-    for key, expected in (("model", f"{run_dir.CHECKPOINT_PREFIX}-{step}"), ("data_state", f"data-state-{step}.npz")):
+    for key, expected in (("model", f"{run_files.CHECKPOINT_PREFIX}-{step}"), ("data_state", f"data-state-{step}.npz")):
         if info.get(key) != expected:  # also keeps every name inside the checkpoint folder
             raise DamagedRun(f"{path}: {key} must be {expected!r} for step {step}, got {info.get(key)!r}"[:300])
     history = info.get("history")
@@ -174,9 +174,9 @@ def _read_data_state(path: str) -> dict:
 def load_run(workdir: str) -> tuple[Progress, Config]:
     """The last checkpoint and the configuration of a run, checked against each other."""
     progress = load(workdir)
-    config = run_dir.read_config(workdir)
+    config = run_files.read_config(workdir)
     if progress.step > config.steps:
-        raise DamagedRun(f"{os.path.join(workdir, run_dir.CONFIG_FILE)}: steps is {config.steps}, but the "
+        raise DamagedRun(f"{os.path.join(workdir, run_files.CONFIG_FILE)}: steps is {config.steps}, but the "
                          f"checkpoint {os.path.basename(progress.model_prefix)} is from step {progress.step}; "
                          "config.json and the checkpoint do not belong together")
     return progress, config
@@ -185,9 +185,9 @@ def load_run(workdir: str) -> tuple[Progress, Config]:
 def resumable(workdir: str) -> tuple[Progress, Config]:
     """The last checkpoint and the saved config of a run that can be resumed, or an error."""
     progress, config = load_run(workdir)
-    if progress.step >= config.steps and os.path.exists(os.path.join(workdir, run_dir.RESULT_FILE)):
+    if progress.step >= config.steps and os.path.exists(os.path.join(workdir, run_files.RESULT_FILE)):
         raise UsageError(f"{workdir}: the run already finished all {config.steps} steps")
-    log_path = os.path.join(workdir, run_dir.LOG_FILE)
+    log_path = os.path.join(workdir, run_files.LOG_FILE)
     try:
         with open(log_path, encoding="utf-8") as fh:
             lines = fh.read().count("\n")
@@ -233,7 +233,7 @@ def verify_against_graph(progress: Progress, graph) -> None:
                              f"{shape} in the run's config.json; they do not belong together")
 
 
-_STEP_OF = re.compile(re.escape(run_dir.CHECKPOINT_PREFIX) + r"-(\d+)[._]|data-state-(\d+)\.npz$")
+_STEP_OF = re.compile(re.escape(run_files.CHECKPOINT_PREFIX) + r"-(\d+)[._]|data-state-(\d+)\.npz$")
 
 
 def clean_for_resume(workdir: str, progress: Progress, saver) -> None:
@@ -247,7 +247,7 @@ def clean_for_resume(workdir: str, progress: Progress, saver) -> None:
         path = os.path.join(folder, name)
         match = _STEP_OF.match(name)
         step = int(match.group(1) or match.group(2)) if match else None
-        stale = ("tempstate" in name or run_dir.TEMP_MARK in name or name.endswith("_temp")
+        stale = ("tempstate" in name or run_files.TEMP_MARK in name or name.endswith("_temp")
                  or (step is not None and step > progress.step))
         if stale:
             if os.path.isdir(path) and not os.path.islink(path):

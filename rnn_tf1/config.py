@@ -1,16 +1,20 @@
 """One frozen configuration for a run: the tutorial's hyperparameters by default.
 
-Every field has the tutorial's value (or a neutral one where the tutorial had
-none, like the seed).  ``Config.override`` is strict: an unknown key or a value
-out of range is a ``UsageError`` naming the key, never a silent typo.
+Every field has the tutorial's value (or a neutral one where the tutorial had none, like
+the seed), and one `Setting` that says what values it takes, how `--help` explains it and
+under which heading.  That one table gives `Config.validate`, the command-line options
+(`add_options` / `from_args`) and the inverse, `to_argv`, which writes a Config back as
+options (`rnn-tf1 fidelity` starts each seed's run with it).  `Config.override` is strict:
+an unknown key or a value out of range is a `UsageError` naming the key.
 """
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import math
 import os
-from dataclasses import dataclass
-from typing import Any, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, NamedTuple
 
 from rnn_tf1.errors import UsageError
 
@@ -18,11 +22,9 @@ OPTIMIZERS = ("gd", "adam", "rmsprop")
 LOG_STYLES = ("step", "iter")
 CELLS = ("lstm", "gru", "rnn")
 ACTIVATIONS = ("tanh", "relu")
-LSTM_IMPLS = ("faithful", "hoisted", "block")
-# Fields that change how a run is computed, not its numbers' distribution: where the data lives,
-# checkpoints, threads, and the LSTM implementations (the same variables and math).
-EXECUTION_FIELDS = ("data_dir", "checkpoint_every", "intra_op_threads", "inter_op_threads", "lstm_impl",
-                    "batch_shards")
+LSTM_IMPLS = ("faithful", "block")
+RETIRED_LSTM_IMPLS = {"hoisted": "retired in 0.2.0: never reliably faster than faithful (README, Speed); "
+                                 "its runs have the same variables, so use lstm_impl faithful"}
 
 
 def default_data_dir() -> str:
@@ -33,42 +35,108 @@ def default_data_dir() -> str:
     return os.path.join(os.path.expanduser("~"), ".cache", "rnn_tf1", "mnist")
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+class Kind(NamedTuple):
+    """The values a field takes: `parse` reads the option's text, `ok` checks a value."""
+    parse: Callable[[str], Any]
+    ok: Callable[[Any], bool]
+    wants: str  # completes "NAME must be ..."
+
+
+KINDS = {
+    "positive": Kind(int, lambda v: _whole(v) and v > 0, "a positive whole number"),
+    "count": Kind(int, lambda v: _whole(v) and v >= 0, "a whole number >= 0"),
+    "seed": Kind(int, lambda v: _whole(v) and 0 <= v < 2**31, "a whole number from 0 to 2**31-1"),
+    "rate": Kind(float, lambda v: _number(v) and v > 0, "a finite number > 0"),
+    "norm": Kind(float, lambda v: _number(v) and v >= 0, "a finite number >= 0"),
+    "real": Kind(float, _number, "a finite number"),
+    "choice": Kind(str, lambda v: isinstance(v, str), "one of"),  # the choices are the field's own
+    "path": Kind(str, lambda v: isinstance(v, str), "a path"),
+}
+
+# The --help sections, in order.
+TRAINING, NETWORK, STUDIES, DATA, REPRODUCIBILITY, EXECUTION = (
+    "the tutorial's training parameters", "the tutorial's network", "gradient experiments (default: the tutorial's)",
+    "data and evaluation", "reproducibility", "how, not what, is computed")
+GROUPS = (TRAINING, NETWORK, STUDIES, DATA, REPRODUCIBILITY, EXECUTION)
+
+
+@dataclass(frozen=True)
+class Setting:
+    kind: str                       # a key of KINDS
+    help: str                       # the option's help; also this field's documentation
+    group: str                      # one of GROUPS
+    choices: tuple[str, ...] = ()   # kind "choice": the allowed values
+    settable: bool = True           # False: no option (fixed by MNIST's shape); to_argv refuses another value
+    execution: bool = False         # True: changes how a run is computed, not its numbers' distribution
+    metavar: str | None = None
+
+
+def setting(default: Any, kind: str, help: str, group: str, **more: Any) -> Any:
+    return field(default=default, metadata={"setting": Setting(kind, help, group, **more)})
+
+
 @dataclass(frozen=True)
 class Config:
-    # --- the tutorial's training parameters -------------------------------
-    optimizer: str = "gd"          # "gd" = GradientDescentOptimizer (main version), "adam" = AdamOptimizer
-                                   # (variant), "rmsprop" = RMSPropOptimizer (a remedy for exploding gradients)
-    learning_rate: float = 0.001   # the tutorial's learning_rate (for every optimizer)
-    steps: int = 10000             # training_steps: minibatch updates, counted from 1
-    batch_size: int = 128          # images per minibatch
-    display_step: int = 200        # print a progress line every display_step steps (and at step 1 in "step" style)
-    log_style: str = "step"        # "step": `Step N, ...` lines (main); "iter": `Iter N*batch, ...` lines (Adam variant)
-    # --- the tutorial's network parameters --------------------------------
-    num_input: int = 28            # pixels per image row = features per time step
-    timesteps: int = 28            # image rows = time steps the LSTM reads
-    num_hidden: int = 128          # LSTM units (state size of BasicLSTMCell)
-    num_classes: int = 10          # digits 0-9
-    forget_bias: float = 1.0       # BasicLSTMCell's forget_bias
-    # --- the gradient experiments (defaults = the tutorial's model) ---------
-    cell: str = "lstm"             # "lstm" = BasicLSTMCell (tutorial), "gru" = GRUCell, "rnn" = BasicRNNCell
-    activation: str = "tanh"       # the cell's activation: "tanh" (tutorial) or "relu"
-    clip_norm: float = 0.0         # clip gradients to this global norm before applying them (0 = never)
-    bptt_truncate: int = 0         # backpropagate through the last K time steps only (0 = all of them)
-    # --- data and evaluation ----------------------------------------------
-    validation_size: int = 5000    # read_data_sets: the first 5000 training images are held out as validation
-    test_size: int = 128           # "Testing Accuracy" is measured on the first 128 test images
-    data_dir: str = ""             # where the four MNIST files live; "" = default_data_dir()
-    # --- reproducibility ---------------------------------------------------
-    seed: int = 0                  # graph-level TF seed and the minibatch shuffler's seed (the tutorial set none)
-    # --- how, not what, is computed -----------------------------------------
-    checkpoint_every: int = 1000   # steps between checkpoints in the run directory (and one at the end)
-    intra_op_threads: int = 0      # threads inside one op, e.g. a matmul (0 = automatic, see session_threads)
-    inter_op_threads: int = 0      # ops run side by side (0 = automatic, see session_threads)
-    lstm_impl: str = "faithful"    # "faithful" = BasicLSTMCell + static_rnn; "hoisted" = same variables and math,
-                                   # input product hoisted and weight gradients in one matmul (hoisted_lstm.py);
-                                   # "block" = same variables and math on fused LSTMBlockCell ops (block_lstm.py)
-    batch_shards: int = 2          # block only: the minibatch runs as this many independent blocks of rows,
-                                   # one per CPU core (2 = the small CPUs this project is measured on)
+    # --- the tutorial's training parameters -------------------------------------------------
+    optimizer: str = setting("gd", "choice", "gd = GradientDescentOptimizer (tutorial), adam = AdamOptimizer "
+                             "(variant), rmsprop = RMSPropOptimizer (a remedy for exploding gradients)",
+                             TRAINING, choices=OPTIMIZERS)
+    learning_rate: float = setting(0.001, "rate", "the tutorial's learning_rate, for every optimizer", TRAINING)
+    steps: int = setting(10000, "positive", "training_steps: minibatch updates, counted from 1", TRAINING)
+    batch_size: int = setting(128, "positive", "images per minibatch", TRAINING)
+    display_step: int = setting(200, "positive", "print a progress line every N steps (and at step 1 in "
+                                "the step style)", TRAINING, metavar="N")
+    log_style: str = setting("step", "choice", "step: `Step N, ...` lines (tutorial); iter: `Iter N*batch, ...` "
+                             "lines, no step-1 line (Adam variant)", TRAINING, choices=LOG_STYLES)
+    # --- the tutorial's network -------------------------------------------------------------
+    num_input: int = setting(28, "positive", "pixels per image row = features per time step", NETWORK,
+                             settable=False)
+    timesteps: int = setting(28, "positive", "image rows = time steps the LSTM reads", NETWORK, settable=False)
+    num_hidden: int = setting(128, "positive", "LSTM units (the state size of BasicLSTMCell)", NETWORK)
+    num_classes: int = setting(10, "positive", "digits 0-9", NETWORK, settable=False)
+    forget_bias: float = setting(1.0, "real", "BasicLSTMCell's forget_bias", NETWORK)
+    # --- gradient experiments (defaults = the tutorial's model) -------------------------------
+    cell: str = setting("lstm", "choice", "lstm = BasicLSTMCell (tutorial), gru = GRUCell, rnn = BasicRNNCell",
+                        STUDIES, choices=CELLS)
+    activation: str = setting("tanh", "choice", "the cell's activation (tanh is the tutorial's)", STUDIES,
+                              choices=ACTIVATIONS)
+    clip_norm: float = setting(0.0, "norm", "clip the gradients to this global norm before applying them "
+                               "(0 = never)", STUDIES)
+    bptt_truncate: int = setting(0, "count", "backpropagate through the last K time steps only (0 = all of them)",
+                                 STUDIES, metavar="K")
+    # --- data and evaluation ---------------------------------------------------------------
+    validation_size: int = setting(5000, "count", "read_data_sets: the first N training images are held out "
+                                   "as validation", DATA, metavar="N")
+    test_size: int = setting(128, "positive", "`Testing Accuracy` is measured on the first N test images",
+                             DATA, metavar="N")
+    data_dir: str = setting("", "path", "the MNIST folder, fetched there if missing (\"\" = default_data_dir(): "
+                            "$RNN_TF1_DATA_DIR or ~/.cache/rnn_tf1/mnist)", DATA, metavar="DIR", execution=True)
+    # --- reproducibility --------------------------------------------------------------------
+    seed: int = setting(0, "seed", "graph-level TF seed and the minibatch shuffler's seed (the tutorial set "
+                        "none)", REPRODUCIBILITY)
+    # --- how, not what, is computed ---------------------------------------------------------
+    checkpoint_every: int = setting(1000, "positive", "save a checkpoint in the run folder every N steps, and "
+                                    "at the end", EXECUTION, metavar="N", execution=True)
+    intra_op_threads: int = setting(0, "count", "Session threads inside one op, e.g. a matmul (0 = automatic: "
+                                    "1 on machines of 2 cores, else TensorFlow's choice)", EXECUTION, metavar="N",
+                                    execution=True)
+    inter_op_threads: int = setting(0, "count", "Session ops run side by side (0 = automatic: 2 on machines of "
+                                    "2 cores or the batch shards for block, else TensorFlow's choice)", EXECUTION,
+                                    metavar="N", execution=True)
+    lstm_impl: str = setting("faithful", "choice", "faithful = BasicLSTMCell + static_rnn (tutorial); block = "
+                             "the same variables and math on TensorFlow's fused LSTMBlockCell ops, the batch "
+                             "split over CPU cores (about 1.4x faster here, same printed numbers)", EXECUTION,
+                             choices=LSTM_IMPLS, execution=True)
+    batch_shards: int = setting(2, "positive", "lstm_impl block only: run each minibatch as N independent "
+                                "blocks of rows, one per CPU core", EXECUTION, metavar="N", execution=True)
 
     def __post_init__(self) -> None:
         if not self.data_dir:
@@ -77,42 +145,25 @@ class Config:
 
     def validate(self) -> None:
         """Reject values the tutorial's program cannot run with, naming the field."""
-        for name in ("steps", "batch_size", "display_step", "num_input", "timesteps",
-                     "num_hidden", "num_classes", "test_size", "checkpoint_every", "batch_shards"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise UsageError(f"{name} must be a positive whole number, got {value!r}")
-        for name in ("intra_op_threads", "inter_op_threads"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise UsageError(f"{name} must be a whole number >= 0, got {value!r}")
-        if isinstance(self.validation_size, bool) or not isinstance(self.validation_size, int) \
-                or self.validation_size < 0:
-            raise UsageError(f"validation_size must be a whole number >= 0, got {self.validation_size!r}")
-        lr = self.learning_rate
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-            raise UsageError(f"learning_rate must be a finite number > 0, got {lr!r}")
-        if not isinstance(self.forget_bias, (int, float)) or not math.isfinite(self.forget_bias):
-            raise UsageError(f"forget_bias must be a finite number, got {self.forget_bias!r}")
-        for name, choices in (("optimizer", OPTIMIZERS), ("log_style", LOG_STYLES), ("cell", CELLS),
-                              ("activation", ACTIVATIONS), ("lstm_impl", LSTM_IMPLS)):
-            if getattr(self, name) not in choices:
-                raise UsageError(f"{name} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")
-        clip = self.clip_norm
-        if isinstance(clip, bool) or not isinstance(clip, (int, float)) or not math.isfinite(clip) or clip < 0:
-            raise UsageError(f"clip_norm must be a finite number >= 0 (0 = no clipping), got {clip!r}")
-        k = self.bptt_truncate
-        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= self.timesteps:
+        for f in dataclasses.fields(self):
+            s: Setting = f.metadata["setting"]
+            value = getattr(self, f.name)
+            if f.name == "lstm_impl" and value in RETIRED_LSTM_IMPLS:
+                raise UsageError(f"lstm_impl {value} was {RETIRED_LSTM_IMPLS[value]}")
+            if s.kind == "choice":
+                if value not in s.choices:
+                    raise UsageError(f"{f.name} must be one of {', '.join(s.choices)}, got {value!r}")
+            elif not KINDS[s.kind].ok(value):
+                raise UsageError(f"{f.name} must be {KINDS[s.kind].wants}, got {value!r}")
+        if self.bptt_truncate > self.timesteps:
             raise UsageError(f"bptt_truncate must be a whole number from 0 (full BPTT) to timesteps "
-                             f"({self.timesteps}), got {k!r}")
+                             f"({self.timesteps}), got {self.bptt_truncate!r}")
         if self.lstm_impl != "faithful" and (self.cell, self.activation, self.bptt_truncate) != ("lstm", "tanh", 0):
             raise UsageError(f"lstm_impl {self.lstm_impl} is the tutorial's LSTM only: it needs cell lstm, "
                              "activation tanh and bptt_truncate 0")
         if self.lstm_impl != "block" and self.batch_shards != Config.batch_shards:
             raise UsageError(f"batch_shards applies to lstm_impl block only, got batch_shards {self.batch_shards} "
                              f"with lstm_impl {self.lstm_impl}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
-            raise UsageError(f"seed must be a whole number from 0 to 2**31-1, got {self.seed!r}")
 
     def model_settings(self) -> dict[str, Any]:
         """The fields that decide what a run computes, so runs of different seeds can be compared:
@@ -124,9 +175,9 @@ class Config:
 
         Left at 0, the block implementation gets one thread per op and batch_shards ops side
         by side: each block of rows keeps one core busy with its own chain of small ops.  The
-        other implementations get one thread per op and two ops side by side on a machine of at
-        most two cores (measured about 20 % faster there than TensorFlow's pools, with the same
-        numbers; README, Speed), and TensorFlow's own choice on larger machines.
+        faithful implementation gets one thread per op and two ops side by side on a machine of
+        at most two cores (measured about 20 % faster there than TensorFlow's pools, with the
+        same numbers; docs/speed.md), and TensorFlow's own choice on larger machines.
         """
         if (self.intra_op_threads, self.inter_op_threads) != (0, 0):
             return self.intra_op_threads, self.inter_op_threads
@@ -136,8 +187,7 @@ class Config:
 
     def override(self, **changes: Any) -> "Config":
         """A copy with `changes` applied; unknown keys are an error, not ignored."""
-        known = {f.name for f in dataclasses.fields(self)}
-        unknown = sorted(set(changes) - known)
+        unknown = sorted(set(changes) - set(FIELDS))
         if unknown:
             raise UsageError(f"unknown config key(s): {', '.join(unknown)}")
         return dataclasses.replace(self, **changes)
@@ -148,6 +198,79 @@ class Config:
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> "Config":
         return cls().override(**dict(values))
+
+
+FIELDS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in dataclasses.fields(Config)}
+EXECUTION_FIELDS = tuple(name for name, s in FIELDS.items() if s.execution)
+
+
+# --- the command line, generated from FIELDS ----------------------------------------------------
+
+def flag(name: str) -> str:
+    """The option of field `name`: learning_rate -> --learning-rate."""
+    return "--" + name.replace("_", "-")
+
+
+def option_type(kind: str) -> Callable[[str], Any]:
+    """argparse's type for a value of `kind` (a key of KINDS): a bad value is one usage line."""
+    spec = KINDS[kind]
+
+    def parse(text: str) -> Any:
+        try:
+            value = spec.parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {spec.wants}") from None
+        if not spec.ok(value):
+            raise argparse.ArgumentTypeError(f"must be {spec.wants}, got {text}")
+        return value
+    parse.__name__ = kind  # argparse names the type in its messages
+    return parse
+
+
+def add_options(parser: argparse.ArgumentParser, base: Config | None = None) -> None:
+    """One option per settable field, in --help sections by group, showing `base`'s values as
+    defaults.  Options not given stay out of the namespace (from_args takes them from `base`),
+    so the caller can tell which ones the user gave (see given_fields)."""
+    defaults = (base or Config()).to_dict()
+    fixed = {group: ", ".join(f"{name} {defaults[name]}" for name, s in FIELDS.items()
+                              if s.group == group and not s.settable) for group in GROUPS}
+    groups = {title: parser.add_argument_group(title, f"fixed by MNIST's images, not options: {fixed[title]}"
+                                               if fixed[title] else None) for title in GROUPS}
+    for name, s in FIELDS.items():
+        if not s.settable:
+            continue
+        help = s.help if name == "data_dir" else f"{s.help} (default: {defaults[name]})"
+        kwargs: dict[str, Any] = {"choices": s.choices} if s.kind == "choice" else {"type": option_type(s.kind)}
+        groups[s.group].add_argument(flag(name), dest=name, default=argparse.SUPPRESS, metavar=s.metavar,
+                                     help=help.replace("%", "%%"), **kwargs)
+
+
+def given_fields(args: argparse.Namespace) -> list[str]:
+    """The Config fields the user gave as options, in FIELDS order."""
+    return [name for name in FIELDS if name in vars(args)]
+
+
+def from_args(args: argparse.Namespace, base: Config | None = None) -> Config:
+    """`base` (default Config()) with the options the user gave."""
+    return (base or Config()).override(**{name: getattr(args, name) for name in given_fields(args)})
+
+
+def to_argv(config: Config) -> list[str]:
+    """The options that make `from_args` give `config` back: every settable field, written out.
+
+    A field without an option (fixed by MNIST's shape) that differs from its default cannot be
+    passed on: that is an error, never a run of another configuration."""
+    argv: list[str] = []
+    for name, s in FIELDS.items():
+        value = getattr(config, name)
+        if not s.settable:
+            if value != getattr(Config, name):
+                raise UsageError(f"{name} {value!r} cannot be given on the command line (only "
+                                 f"{getattr(Config, name)!r}, MNIST's); train such a model with "
+                                 "train_and_evaluate in Python")
+            continue
+        argv += [flag(name), repr(value) if isinstance(value, float) else str(value)]
+    return argv
 
 
 def check_batch_size(config: Config, train_examples: int) -> None:

@@ -15,7 +15,8 @@ from rnn_tf1 import checkpoints
 from rnn_tf1.config import Config
 from rnn_tf1.graph import Model, build_model, new_session, tf1
 from rnn_tf1.mnist_data import Datasets
-from rnn_tf1.trainer import as_sequences, evaluate_accuracy
+from rnn_tf1.graph import as_sequences
+from rnn_tf1.trainer import evaluate_accuracy
 
 EVAL_BATCH = 1000  # images per session.run when predicting many (bounds memory)
 
@@ -51,6 +52,16 @@ class Evaluation(NamedTuple):
     def to_dict(self) -> dict:
         return {"tutorial_test_accuracy": self.tutorial_accuracy, "full_test_accuracy": self.full_accuracy,
                 "per_class_accuracy": self.per_class.tolist(), "confusion": self.confusion.tolist()}
+
+
+def report(result: Evaluation, test_size: int) -> str:
+    """`rnn-tf1 evaluate`'s table: the tutorial's accuracy, the full test set's, and each digit's."""
+    lines = [f"Testing Accuracy (first {test_size} test images): {result.tutorial_accuracy}",
+             f"Accuracy on all {int(result.confusion.sum())} test images: {result.full_accuracy:.4f}",
+             "digit  images  correct  accuracy"]
+    for digit, row in enumerate(result.confusion):
+        lines.append(f"{digit:>5}  {row.sum():>6}  {row[digit]:>7}  {result.per_class[digit]:8.4f}")
+    return "\n".join(lines)
 
 
 def evaluate_run(workdir: str, data: Datasets) -> Evaluation:

@@ -19,8 +19,8 @@ all 10000 test images and its probabilities are compared with the run's own grap
 folder of PATH and renamed to PATH only after the check, so a refusal, an error or
 Ctrl-C leaves nothing at PATH; an existing PATH is never overwritten.
 
-Every run has the same variables whatever its `--lstm-impl` (hoisted and block
-read the faithful cell's kernel and bias), and `--bptt-truncate` changes only
+Every run has the same variables whatever its `--lstm-impl` (block reads the
+faithful cell's kernel and bias), and `--bptt-truncate` changes only
 gradients, so the exported graph is always the faithful forward pass.
 
 This module imports TensorFlow only after the request has been checked
@@ -37,7 +37,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from rnn_tf1 import checkpoints, run_dir
+from rnn_tf1 import checkpoints, run_files
 from rnn_tf1.config import Config
 from rnn_tf1.errors import UsageError, UserError
 
@@ -156,9 +156,9 @@ def check_request(workdir: str, fmt: str, out: str) -> tuple[Config, checkpoints
         raise UsageError(f"{workdir}: no checkpoint to export (the run saved none)")
     progress = checkpoints.load(workdir)  # a damaged checkpoint is a one-line error too
     try:
-        config = run_dir.read_config(workdir)
+        config = run_files.read_config(workdir)
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{os.path.join(workdir, run_dir.CONFIG_FILE)}: cannot read the run's "
+        raise UsageError(f"{os.path.join(workdir, run_files.CONFIG_FILE)}: cannot read the run's "
                          f"configuration ({exc})") from None
     return config, progress
 
@@ -335,7 +335,7 @@ def export_run(workdir: str, fmt: str, out: str, data=None) -> ExportReport:
 
     out_abs = os.path.abspath(out)
     # A hidden sibling of `out`: same file system, so the final rename is atomic.
-    scratch = run_dir.temporary_sibling_dir(out_abs)
+    scratch = run_files.temporary_sibling_dir(out_abs)
     try:
         built = os.path.join(scratch, os.path.basename(out_abs))
         WRITERS[fmt](config, progress.model_prefix, built)

@@ -16,7 +16,7 @@ from rnn_tf1.errors import UserError
 
 import tensorflow as tf  # noqa: E402  (after tf_env)
 
-from rnn_tf1 import block_lstm, hoisted_lstm  # noqa: E402
+from rnn_tf1 import block_lstm  # noqa: E402
 
 tf1 = tf.compat.v1
 
@@ -70,6 +70,11 @@ def _check_tf_environment() -> None:
                         "import rnn_tf1 first (or set TF_USE_LEGACY_KERAS=1) so BasicLSTMCell exists")
 
 
+def as_sequences(images, config: Config):
+    """(batch, 784) -> (batch, timesteps, num_input): each image row is one time step (the X feed)."""
+    return images.reshape((-1, config.timesteps, config.num_input))
+
+
 def make_cell(config: Config) -> tf1.nn.rnn_cell.RNNCell:
     """The recurrent cell: the tutorial's BasicLSTMCell, or GRUCell / BasicRNNCell for the experiments."""
     # activation=None is each cell's own tanh; only relu is passed in, so the tutorial's cell
@@ -119,16 +124,13 @@ def rnn_logits(x: tf.Tensor, weights: tf.Variable, biases: tf.Variable, config: 
     cell = make_cell(config)
     outputs = rnn_outputs(x, cell, config)
     last = outputs[-1]
-    # The other implementations read the variables the faithful static_rnn above created with
+    # The block implementation reads the variables the faithful static_rnn above created with
     # the same ops in the same order, so a seeded run starts from the same weights.  Its ops stay
     # in the graph (rnn-tf1 gradients reads h_1..h_T there) but training never runs them: a
     # Session executes only what its fetches need.
-    if config.lstm_impl != "faithful":  # Config.validate: the tutorial's LSTM, so weights = [kernel, bias]
-        args = (x, *cell.weights, config.forget_bias, config.num_input, config.num_hidden, config.timesteps)
-        if config.lstm_impl == "hoisted":
-            last = hoisted_lstm.last_output(*args)
-        else:
-            last = block_lstm.last_output(*args, shards=config.batch_shards)
+    if config.lstm_impl == "block":  # Config.validate: the tutorial's LSTM, so weights = [kernel, bias]
+        last = block_lstm.last_output(x, *cell.weights, config.forget_bias, config.num_input, config.num_hidden,
+                                      config.timesteps, shards=config.batch_shards)
     return tf.matmul(last, weights) + biases, outputs  # (batch, num_classes)
 
 

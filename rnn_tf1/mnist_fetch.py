@@ -129,7 +129,7 @@ def read_raw(path: str, spec: MnistFile) -> tuple[bytes, bool]:
 
 def write_atomically(path: str, data: bytes) -> None:
     """Write `data` to `path` via an exclusive temporary file in the same folder and a rename."""
-    from rnn_tf1.run_dir import write_bytes_atomically
+    from rnn_tf1.run_files import write_bytes_atomically
     write_bytes_atomically(path, data)
 
 

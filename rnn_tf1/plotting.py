@@ -105,11 +105,11 @@ def overlay_chart(reference, run, band=None, reference_label="tutorial", run_lab
 
 
 def save_png(fig: Figure, path: str, colors: int = 64) -> str:
-    """Write `fig` as a palette PNG atomically (run_dir.write_bytes_atomically); returns `path`.
+    """Write `fig` as a palette PNG atomically (run_files.write_bytes_atomically); returns `path`.
 
     A line chart needs few colours: a 64-colour palette keeps it sharp at a third of the size.
     """
-    from rnn_tf1.run_dir import write_bytes_atomically
+    from rnn_tf1.run_files import write_bytes_atomically
     write_bytes_atomically(path, to_png(fig, colors))
     return path
 

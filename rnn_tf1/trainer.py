@@ -11,21 +11,22 @@ from __future__ import annotations
 import logging
 import math
 import os
+import signal
 import sys
 import time
 from typing import Callable, NamedTuple
 
 import numpy as np
 
-from rnn_tf1 import checkpoints, run_dir
+from rnn_tf1 import checkpoints, run_files
 from rnn_tf1.config import Config, check_batch_size
 from rnn_tf1.errors import UserError
-from rnn_tf1.graph import Model, build_model, new_session, tf1
+from rnn_tf1.graph import Model, as_sequences, build_model, new_session, tf1
 from rnn_tf1.log_format import (OPTIMIZATION_FINISHED, is_display_step, progress_line,
                                 testing_accuracy_line)
 from rnn_tf1.mnist_data import DataSet, Datasets, read_data_sets_for
 from rnn_tf1.plotting import grad_norm_chart, save_png, tutorial_chart
-from rnn_tf1.run_dir import HistoryRow
+from rnn_tf1.run_files import HistoryRow
 
 log = logging.getLogger(__name__)
 Emit = Callable[[str], None]
@@ -57,16 +58,34 @@ def check_loss(loss: float, step: int, config: Config) -> None:
                        step, config)
 
 
+class StopFlag:
+    """A `should_stop` for train_and_evaluate: SIGINT/SIGTERM ask the run to stop at the next step
+    boundary (after a checkpoint); a second signal stops at once."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+
+    def install(self) -> "StopFlag":
+        signal.signal(signal.SIGINT, self._handle)
+        signal.signal(signal.SIGTERM, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame) -> None:
+        if self.signal is not None:
+            raise KeyboardInterrupt
+        self.signal = signum
+        log.info("%s received: saving a checkpoint at the end of this step (again to stop at once)",
+                 signal.Signals(signum).name)
+
+    def __call__(self) -> bool:
+        return self.signal is not None
+
+
 class StopRequested(UserError):
     """Ctrl-C or SIGTERM: the run stopped at a step boundary after saving a checkpoint."""
 
     exit_code = 130
     label = ""
-
-
-def as_sequences(images: np.ndarray, config: Config) -> np.ndarray:
-    """(batch, 784) -> (batch, timesteps, num_input): each image row is one time step."""
-    return images.reshape((-1, config.timesteps, config.num_input))
 
 
 def train(session: tf1.Session, model: Model, train_set: DataSet, config: Config, emit: Emit,
@@ -135,11 +154,11 @@ class _RunLog:
         self.fh = None
         if workdir is None:
             return
-        path = os.path.join(workdir, run_dir.LOG_FILE)
+        path = os.path.join(workdir, run_files.LOG_FILE)
         if keep_lines is not None:  # resuming: drop lines printed after the checkpoint
             with open(path, encoding="utf-8") as fh:
                 kept = fh.read().splitlines()[:keep_lines]
-            run_dir.write_text_atomically(path, "".join(line + "\n" for line in kept))
+            run_files.write_text_atomically(path, "".join(line + "\n" for line in kept))
             self.lines = len(kept)
         self.fh = open(path, "a", encoding="utf-8")
 
@@ -167,14 +186,14 @@ def train_and_evaluate(config: Config, workdir: str | None = None, emit: Emit = 
     `workdir` (empty), so that a second run racing for the same folder is refused at once.
     """
     if workdir is not None and not workdir_claimed and os.path.exists(workdir):
-        run_dir.create(workdir)  # raises the "already exists" error before any work is done
+        run_files.create(workdir)  # raises the "already exists" error before any work is done
     data = data or read_data_sets_for(config)
     check_batch_size(config, data.train.num_examples)
     model = build_model(config)
     if workdir is not None:
         if not workdir_claimed:
-            run_dir.create(workdir)
-        run_dir.write_json(os.path.join(workdir, run_dir.CONFIG_FILE), config.to_dict())
+            run_files.create(workdir)
+        run_files.write_json(os.path.join(workdir, run_files.CONFIG_FILE), config.to_dict())
     return _run(config, model, data, workdir, emit, None, should_stop)
 
 
@@ -184,7 +203,7 @@ def resume(workdir: str, emit: Emit = stdout_emit, data: Datasets | None = None,
     progress, config = checkpoints.resumable(workdir)
     data = data or read_data_sets_for(config)
     if len(progress.data_state["order"]) != data.train.num_examples:
-        raise run_dir.DamagedRun(
+        raise run_files.DamagedRun(
             f"{os.path.join(checkpoints.checkpoint_dir(workdir), f'data-state-{progress.step}.npz')}: the saved "
             f"minibatch order has {len(progress.data_state['order'])} entries, the training set "
             f"{data.train.num_examples} images")
@@ -202,7 +221,7 @@ def _run(config: Config, model: Model, data: Datasets, workdir: str | None, emit
     writer = None
     if workdir is not None:
         with model.graph.as_default():  # a TF1 FileWriter needs graph mode
-            writer = tf1.summary.FileWriter(os.path.join(workdir, run_dir.TENSORBOARD_DIR),
+            writer = tf1.summary.FileWriter(os.path.join(workdir, run_files.TENSORBOARD_DIR),
                                             model.graph if progress is None else None)
         if progress is not None:
             # Tells TensorBoard to drop points logged after the checkpoint by the stopped run.
@@ -248,12 +267,12 @@ def _run(config: Config, model: Model, data: Datasets, workdir: str | None, emit
     seconds = time.perf_counter() - started
     if workdir:
         try:
-            run_dir.write_text_atomically(os.path.join(workdir, run_dir.HISTORY_FILE),
-                                          run_dir.history_csv(history))
+            run_files.write_text_atomically(os.path.join(workdir, run_files.HISTORY_FILE),
+                                          run_files.history_csv(history))
             save_png(tutorial_chart([h.step for h in history], [h.accuracy for h in history]),
-                     os.path.join(workdir, run_dir.CHART_FILE))
-            save_png(grad_norm_chart(history, config), os.path.join(workdir, run_dir.GRAD_NORM_FILE))
-            run_dir.write_json(os.path.join(workdir, run_dir.RESULT_FILE), {
+                     os.path.join(workdir, run_files.CHART_FILE))
+            save_png(grad_norm_chart(history, config), os.path.join(workdir, run_files.GRAD_NORM_FILE))
+            run_files.write_json(os.path.join(workdir, run_files.RESULT_FILE), {
                 "test_accuracy": float(test_accuracy), "test_images": config.test_size,
                 "steps": config.steps, "seconds": round(seconds, 3),
                 "checkpoint": os.path.relpath(checkpoints.load(workdir).model_prefix, workdir)})

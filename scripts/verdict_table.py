@@ -14,13 +14,14 @@ import os
 import sys
 
 import rnn_tf1  # noqa: F401  (before TensorFlow)
-from rnn_tf1 import fidelity, run_dir
+from rnn_tf1 import run_files
+from rnn_tf1.studies import fidelity
 from rnn_tf1.errors import UserError
 from rnn_tf1.log_format import read_log
 
 
 def row(label: str, target: str, band_path: str | None) -> str:
-    path = os.path.join(target, run_dir.LOG_FILE) if os.path.isdir(target) else target
+    path = os.path.join(target, run_files.LOG_FILE) if os.path.isdir(target) else target
     run = read_log(path)
     choice = fidelity.band_for(run, None, band_path)
     if choice.band is None:

@@ -7,11 +7,12 @@ import sys
 import rnn_tf1  # noqa: F401  (sets TF_USE_LEGACY_KERAS before TensorFlow is imported)
 import pytest
 
+from rnn_tf1 import package_data
 from rnn_tf1.config import default_data_dir
 from rnn_tf1.mnist_data import Datasets, build_datasets, load_mnist_arrays
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REFERENCE_LOG = os.path.join(REPO, "rnn_tf1", "data", "reference_gd.log")
+REFERENCE_LOG = package_data.REFERENCE_LOG
 
 
 @pytest.fixture(scope="session")

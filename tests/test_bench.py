@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from conftest import REPO
-from rnn_tf1.bench import step_flops
+from rnn_tf1.studies.bench import step_flops
 
 
 def test_step_flops_counts_the_gate_products():
@@ -20,11 +20,11 @@ def test_quick_bench_reports_every_path(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text())
     paths = report["paths"]
-    for name in ("faithful", "faithful-before", "faithful-tfgrad", "faithful-pools", "faithful-1thread", "hoisted",
-                 "block", "keras", "sgemm"):  # always here
+    for name in ("faithful", "faithful-before", "faithful-tfgrad", "faithful-pools", "faithful-1thread", "block",
+                 "keras", "sgemm"):  # always here
         assert paths[name]["step_ms"] > 0 and paths[name]["peak_rss_mb"] > 0, paths[name]
         assert len(paths[name]["windows_ms"]) == 2
-    assert paths["faithful"]["eval_images_per_s"] > 0 and paths["hoisted"]["eval_images_per_s"] > 0
+    assert paths["faithful"]["eval_images_per_s"] > 0 and paths["block"]["eval_images_per_s"] > 0
     assert "step_ms" in paths["torch"] or "torch" in paths["torch"]["skipped"]  # optional peer
     assert proc.stdout.splitlines()[0].split()[:2] == ["path", "ms/step"]
     assert any(line.startswith("faithful ") and line.rstrip().endswith("x") for line in proc.stdout.splitlines())

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_tf1 import checkpoints, run_dir
+from rnn_tf1 import checkpoints, run_files
 from rnn_tf1.config import tiny_config
 from rnn_tf1.errors import UsageError
 from rnn_tf1.trainer import StopRequested, resume, train_and_evaluate
@@ -36,20 +36,20 @@ def test_stop_and_resume_equals_one_go(make_mnist, tmp_path, optimizer, stop_aft
     result = resume(parts, emit=rest_lines.append, data=make_mnist(config.seed))
 
     assert first_lines + rest_lines == whole_lines
-    for name in (run_dir.LOG_FILE, run_dir.HISTORY_FILE):
+    for name in (run_files.LOG_FILE, run_files.HISTORY_FILE):
         assert open(os.path.join(parts, name)).read() == open(os.path.join(whole, name)).read()
     a, b = final_variables(whole), final_variables(parts)
     assert sorted(a) == sorted(b) and len(a) == (4 if optimizer == "gd" else 14)
     for name in a:
         np.testing.assert_array_equal(a[name], b[name], err_msg=name)
-    assert result.test_accuracy == run_dir.read_json(os.path.join(whole, run_dir.RESULT_FILE))["test_accuracy"]
+    assert result.test_accuracy == run_files.read_json(os.path.join(whole, run_files.RESULT_FILE))["test_accuracy"]
 
 
 def test_checkpoints_are_rotated_with_their_data_states(make_mnist, tmp_path):
     workdir = str(tmp_path / "run")
     train_and_evaluate(tiny_config(steps=30, display_step=10, checkpoint_every=5), workdir,
                        emit=lambda line: None, data=make_mnist(0))
-    files = sorted(os.listdir(os.path.join(workdir, run_dir.CHECKPOINT_DIR)))
+    files = sorted(os.listdir(os.path.join(workdir, run_files.CHECKPOINT_DIR)))
     assert [f for f in files if f.startswith("data-state")] == ["data-state-25.npz", "data-state-30.npz"]
     assert "model.ckpt-30.index" in files and "model.ckpt-20.index" not in files
     assert checkpoints.load(workdir).step == 30

@@ -8,7 +8,8 @@ import pytest
 from matplotlib.image import imread
 
 from conftest import REFERENCE_LOG, run_cli
-from rnn_tf1 import cli, compare, fidelity
+from rnn_tf1 import package_data
+from rnn_tf1.studies import compare, fidelity
 from rnn_tf1.config import Config
 from rnn_tf1.errors import UsageError
 from rnn_tf1.log_format import LogPoint, parse_log, read_log
@@ -302,7 +303,7 @@ def test_short_fidelity_run_writes_a_band(tmp_path):
      list(range(10, 781, 10))),
 ])
 def test_shipped_bands_are_of_the_tutorials_configurations(name, changes, steps):
-    band = fidelity.load_band(fidelity.package_data_path(name))
+    band = fidelity.load_band(package_data.path(name))
     assert len(band.seeds) >= 20 and len(band.test_accuracies) == len(band.seeds) == len(set(band.seeds))
     assert band.steps == steps
     assert band.model_settings() == Config(data_dir="x").override(**changes).model_settings()
@@ -332,17 +333,3 @@ def test_cli_compare_check_gates_on_the_verdict(tmp_path):
     assert run_cli("compare", str(far)).returncode == 0  # without --check: 0 whenever it ran
     proc = run_cli("compare", REFERENCE_LOG, "--check", "--out", str(tmp_path / "ref.png"))
     assert proc.returncode == 0 and "verdict: CONSISTENT" in proc.stdout
-
-
-@pytest.mark.parametrize("changes", [
-    dict(optimizer="adam", learning_rate=0.01, steps=30, batch_size=64, display_step=10, log_style="iter",
-         checkpoint_every=7, intra_op_threads=1, inter_op_threads=2, lstm_impl="block", batch_shards=3),
-    dict(cell="gru", activation="relu", clip_norm=0.5, bptt_truncate=5),
-])
-def test_fidelity_trains_every_seed_with_the_options_given(changes):
-    """Each seed's `rnn-tf1 train` command parses back to the band's configuration (no option dropped)."""
-    config = Config(data_dir="/somewhere/mnist").override(**changes)
-    command = fidelity._train_command(config, seed=5, workdir="/tmp/run")
-    assert command[1:4] == ["-m", "rnn_tf1", "train"]
-    args = cli.build_parser().parse_args(command[3:])
-    assert cli.config_from_args(args) == config.override(seed=5)

@@ -133,9 +133,10 @@ def test_an_undamaged_copy_still_resumes_and_evaluates(trained, tmp_path):
     run = tmp_path / "run"
     shutil.copytree(trained, run, symlinks=True)
     (run / "result.json").unlink()
-    proc = run_cli("train", "--resume", str(run))
+    proc = run_cli("train", "--resume", str(run), "--steps", "5", "--seed", "9", "--run-dir", str(tmp_path / "x"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Optimization Finished!\nTesting Accuracy: ")
+    assert "ignoring --steps, --seed, --run-dir" in proc.stderr and not (tmp_path / "x").exists()
     proc = run_cli("evaluate", str(run))
     assert proc.returncode == 0, proc.stderr
 
@@ -164,7 +165,7 @@ def test_symlinks_planted_in_a_run_folder_are_not_followed(trained, tmp_path):
 
 
 def test_atomic_writer_makes_unpredictable_exclusive_names(tmp_path):
-    from rnn_tf1 import run_dir
+    from rnn_tf1 import run_files
     target = tmp_path / "out.json"
     seen = set()
     real_replace = os.replace
@@ -175,9 +176,9 @@ def test_atomic_writer_makes_unpredictable_exclusive_names(tmp_path):
         real_replace(src, dst)
 
     import unittest.mock
-    with unittest.mock.patch.object(run_dir.os, "replace", spy):
+    with unittest.mock.patch.object(run_files.os, "replace", spy):
         for _ in range(3):
-            run_dir.write_text_atomically(str(target), "{}\n")
+            run_files.write_text_atomically(str(target), "{}\n")
     assert len(seen) == 3 and all(n.startswith(".out.json.rnn-tf1-tmp-") for n in seen)  # a new name each time
     assert os.listdir(tmp_path) == ["out.json"] and oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
 

@@ -7,15 +7,15 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from conftest import REPO, run_cli
-from rnn_tf1 import run_dir
+from conftest import run_cli
+from rnn_tf1 import package_data, run_files
 from rnn_tf1.config import Config, tiny_config
 from rnn_tf1.errors import UsageError
 from rnn_tf1.evaluate import evaluate_run
 from rnn_tf1.images import load_image, prepare_image
 from rnn_tf1.trainer import train_and_evaluate
 
-SAMPLES = os.path.join(REPO, "rnn_tf1", "data", "samples")
+SAMPLES = package_data.SAMPLES_DIR
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_cli_predict_errors(adam_run, tmp_path):
 def test_summaries_hold_the_displayed_points(make_mnist, tmp_path):
     workdir = str(tmp_path / "run")
     result = train_and_evaluate(tiny_config(seed=1), workdir, emit=lambda line: None, data=make_mnist(1))
-    events = glob.glob(os.path.join(workdir, run_dir.TENSORBOARD_DIR, "events.out.tfevents.*"))
+    events = glob.glob(os.path.join(workdir, run_files.TENSORBOARD_DIR, "events.out.tfevents.*"))
     assert len(events) == 1
     scalars, graph_seen = {}, False
     for event in tf.compat.v1.train.summary_iterator(events[0]):

@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli
 from rnn_tf1.config import Config, model_config, tiny_config
 from rnn_tf1.errors import UsageError
-from rnn_tf1.gradients import last_first_ratio, time_step_norms
+from rnn_tf1.studies.gradients import last_first_ratio, time_step_norms
 from rnn_tf1.graph import build_model, new_session, tf, tf1
 from rnn_tf1.trainer import train_and_evaluate
 
@@ -162,7 +162,7 @@ def test_time_step_norms_on_mnist_show_truncation_and_differ_by_cell(make_mnist)
     ({"bptt_truncate": 29}, "bptt_truncate must be a whole number from 0"),
     ({"clip_norm": -1.0}, "clip_norm must be a finite number >= 0"),
     ({"cell": "lstmx"}, "cell must be one of lstm, gru, rnn"),
-    ({"lstm_impl": "hoisted", "cell": "gru"}, "lstm_impl hoisted is the tutorial's LSTM only"),
+    ({"lstm_impl": "block", "cell": "gru"}, "lstm_impl block is the tutorial's LSTM only"),
 ])
 def test_config_rejects_bad_gradient_options(changes, message):
     with pytest.raises(UsageError, match=message):

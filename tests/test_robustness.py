@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import REPO, run_cli
-from rnn_tf1 import checkpoints, mnist_fetch, run_dir, trainer
+from rnn_tf1 import checkpoints, mnist_fetch, run_files, trainer
 from rnn_tf1.config import default_data_dir, tiny_config
 from rnn_tf1.errors import UserError
 from rnn_tf1.trainer import NonFiniteLoss, train_and_evaluate
@@ -177,11 +177,11 @@ def test_signal_stops_at_a_step_saves_and_resumes_identically(tmp_path, uninterr
     assert last.startswith("rnn-tf1: stopped at step ") and f"--resume {workdir}" in last
     step = checkpoints.load(str(workdir)).step
     assert 50 <= step < 300 and f"stopped at step {step} of 300" in last
-    assert (workdir / run_dir.LOG_FILE).read_text() == first_out
+    assert (workdir / run_files.LOG_FILE).read_text() == first_out
     resumed = run_cli("train", "--resume", str(workdir))
     assert resumed.returncode == 0, resumed.stderr
     assert first_out + resumed.stdout == uninterrupted
-    assert (workdir / run_dir.LOG_FILE).read_text() == uninterrupted
+    assert (workdir / run_files.LOG_FILE).read_text() == uninterrupted
 
 
 def test_diverging_loss_stops_with_the_step_and_keeps_good_checkpoints(make_mnist, tmp_path, monkeypatch):
@@ -301,10 +301,10 @@ def test_resume_after_sigkill_removes_the_killed_runs_leftovers(tmp_path):
         if name.startswith(f"model.ckpt-{step}."):
             shutil.copy(folder / name, folder / name.replace(f"-{step}.", f"-{later}."))
     (folder / f"model.ckpt-{later}.data-00000-of-00001.tempstate8412937").write_bytes(b"")
-    (folder / f".progress.json{run_dir.TEMP_MARK}k2j4h3").write_text('{"step": ')
+    (folder / f".progress.json{run_files.TEMP_MARK}k2j4h3").write_text('{"step": ')
     resumed = run_cli("train", "--resume", str(workdir))
     assert resumed.returncode == 0, resumed.stderr
-    assert (workdir / run_dir.LOG_FILE).read_text() == whole.stdout
+    assert (workdir / run_files.LOG_FILE).read_text() == whole.stdout
     left = sorted(os.listdir(folder))
     assert left == sorted(os.listdir(tmp_path / "whole" / "checkpoint")), left  # what the uninterrupted run keeps
     assert left == ["checkpoint", "data-state-110.npz", "data-state-120.npz", "model.ckpt-110.data-00000-of-00001",

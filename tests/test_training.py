@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conftest import REPO
-from rnn_tf1 import run_dir
+from rnn_tf1 import run_files
 from rnn_tf1.config import Config, tiny_config
 from rnn_tf1.log_format import OPTIMIZATION_FINISHED
 from rnn_tf1.trainer import train_and_evaluate
@@ -47,14 +47,14 @@ def test_iter_style_prints_the_variants_lines(make_mnist):
 def test_run_directory_holds_log_history_config_result_checkpoint(make_mnist, tmp_path):
     workdir = str(tmp_path / "run")
     lines, result = collect(tiny_config(seed=2), make_mnist, workdir)
-    with open(os.path.join(workdir, run_dir.LOG_FILE), encoding="utf-8") as fh:
+    with open(os.path.join(workdir, run_files.LOG_FILE), encoding="utf-8") as fh:
         assert fh.read() == "\n".join(lines) + "\n"
-    with open(os.path.join(workdir, run_dir.HISTORY_FILE), newline="") as fh:
+    with open(os.path.join(workdir, run_files.HISTORY_FILE), newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [int(r["step"]) for r in rows] == [1, 10, 20]
     assert [float(r["accuracy"]) for r in rows] == [h.accuracy for h in result.history]
-    assert Config.from_dict(run_dir.read_json(os.path.join(workdir, run_dir.CONFIG_FILE))) == tiny_config(seed=2)
-    saved = run_dir.read_json(os.path.join(workdir, run_dir.RESULT_FILE))
+    assert Config.from_dict(run_files.read_json(os.path.join(workdir, run_files.CONFIG_FILE))) == tiny_config(seed=2)
+    saved = run_files.read_json(os.path.join(workdir, run_files.RESULT_FILE))
     assert saved["test_accuracy"] == result.test_accuracy and saved["steps"] == 20
     assert os.path.exists(os.path.join(workdir, saved["checkpoint"] + ".index"))
 
@@ -72,7 +72,7 @@ def test_cli_train_prints_only_the_tutorials_lines_on_stdout(tmp_path):
     assert [line.split(",")[0] for line in lines] == ["Step 1", "Step 3", "Step 6", OPTIMIZATION_FINISHED,
                                                       lines[-1].split(",")[0]]
     assert lines[-1].startswith("Testing Accuracy: ")
-    assert (workdir / run_dir.LOG_FILE).read_text() == proc.stdout
+    assert (workdir / run_files.LOG_FILE).read_text() == proc.stdout
     assert "wall time" in proc.stderr and str(workdir) in proc.stderr
 
 

@@ -9,7 +9,8 @@ t = 1 is the vanishing gradient; the README gives what it measures on this model
 `run_cells` is the experiment: train each cell for the same budget, then
 tabulate test accuracy and the last/first ratio ||dL/dh_T|| / ||dL/dh_1||
 (1 = no vanishing, >> 1 vanishing, << 1 exploding), at initialisation and
-after training.
+after training.  `measure` and `cells` are `rnn-tf1 gradients` and `rnn-tf1 cells`:
+they write their chart and numbers and return the table they print.
 """
 from __future__ import annotations
 
@@ -19,13 +20,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnn_tf1 import checkpoints, run_dir
-from rnn_tf1.config import Config, model_config
-from rnn_tf1.graph import build_model, new_session, tf
-from rnn_tf1.mnist_data import Datasets
-from rnn_tf1.plotting import describe_model
+from rnn_tf1 import checkpoints, run_files
+from rnn_tf1.config import Config, check_batch_size, model_config
 from rnn_tf1.evaluate import evaluate_run
-from rnn_tf1.trainer import as_sequences, train_and_evaluate
+from rnn_tf1.graph import as_sequences, build_model, new_session, tf
+from rnn_tf1.mnist_data import Datasets, read_data_sets_for
+from rnn_tf1.plotting import describe_model, gradient_through_time_chart, save_png
+from rnn_tf1.trainer import train_and_evaluate
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +35,8 @@ def time_step_norms(config: Config, x: np.ndarray, y: np.ndarray,
                     checkpoint_prefix: str | None = None) -> np.ndarray:
     """||dL/dh_t||, t = 1..T, of the model in `config` on the batch (x (B, T, I), y (B, C)).
 
-    The weights are `config.seed`'s initial ones, or the checkpoint's.  The hoisted and
-    block LSTM paths have no per-step tensors, so the faithful graph (same variables) is
-    measured.  A time step the gradient does not reach (truncated BPTT) measures 0.
+    The weights are `config.seed`'s initial ones, or the checkpoint's.  The block LSTM
+    path has no per-step tensors, so the faithful graph (same variables) is measured.  A time step the gradient does not reach (truncated BPTT) measures 0.
     """
     config = config.override(lstm_impl="faithful", batch_shards=Config.batch_shards)  # shards are block's own
     model = build_model(config)
@@ -87,7 +87,7 @@ class CellResult(NamedTuple):
 
 def run_cells(config: Config, models: list[str], out: str, data: Datasets) -> list[CellResult]:
     """Train each model for config.steps in OUT/<model>, measuring gradients before and after."""
-    run_dir.create(out)
+    run_files.create(out)
     x, y = probe_batch(data, config)
     start = data.train.get_state()
     results = []
@@ -130,3 +130,41 @@ def norms_table(curves: list[tuple[str, np.ndarray]]) -> str:
     lines.append("last/first" + "".join(f"  {last_first_ratio(norms):>{width}.4g}" for _, norms in curves))
     return "\n".join(lines)
 
+
+
+def measure(config: Config, runs: list[str], models: list[str], out: str) -> str:
+    """||dL/dh_t|| of trained runs (each with its own config and last checkpoint) or, without
+    runs, of fresh models (one per CELL[/ACTIVATION] in `models`) at config.seed's initial
+    weights, on the first test images; the chart goes to `out`, the numbers beside it (.json)."""
+    if runs:
+        targets = []
+        for run in runs:
+            progress, run_config = checkpoints.load_run(run)
+            targets.append((run_config, progress.model_prefix, os.path.basename(os.path.normpath(run))))
+    else:
+        targets = [(model_config(config, spec), None, None) for spec in models]
+    x, y = probe_batch(read_data_sets_for(targets[0][0]), targets[0][0])
+    curves = []
+    for cfg, prefix, name in targets:
+        label = describe_model(cfg) + (f" ({name})" if name else "")
+        curves.append((label, time_step_norms(cfg, x, y, prefix)))
+    title = ("trained runs" if runs else f"at initialisation (seed {config.seed})") + f", {len(x)} test images"
+    save_png(gradient_through_time_chart([(title, curves)]), run_files.make_parent(out))
+    run_files.write_json(os.path.splitext(out)[0] + ".json", {
+        "batch": len(x), "curves": {label: norms.tolist() for label, norms in curves}})
+    return norms_table(curves)
+
+
+def cells(config: Config, models: list[str], out: str, command: str) -> str:
+    """Train each model with `config` in OUT/<model>; write OUT/cells.json and OUT/gradients.png."""
+    data = read_data_sets_for(config)
+    check_batch_size(config, data.train.num_examples)
+    results = run_cells(config, models, out, data)
+    run_files.write_json(os.path.join(out, "cells.json"), {
+        "config": config.to_dict(), "command": command,
+        "results": [dict(r._asdict(), ratio_init=r.ratio_init, ratio_trained=r.ratio_trained) for r in results]})
+    chart = gradient_through_time_chart([
+        ("at initialisation", [(r.label, r.norms_init) for r in results]),
+        (f"after {config.steps} steps", [(r.label, r.norms_trained) for r in results])])
+    save_png(chart, os.path.join(out, "gradients.png"))
+    return cells_table(results, config)

@@ -48,24 +48,84 @@ class HistoryRow(NamedTuple):
     grad_norm: float = math.nan  # global norm of that step's gradient, before clipping (nan: not recorded)
 
 
+def timestamped(root: str, name: str) -> str:
+    """ROOT/YYYYmmdd-HHMMSS-NAME, with -2, -3 ... before NAME's extension if that name is taken:
+    the default of every new output (run folders, bands, charts, reports)."""
+    stem, ext = os.path.splitext(os.path.join(root, time.strftime("%Y%m%d-%H%M%S") + "-" + name))
+    path, n = stem + ext, 1
+    while os.path.lexists(path):
+        n += 1
+        path = f"{stem}-{n}{ext}"
+    return path
+
+
 def default_run_dir(root: str, optimizer: str, seed: int) -> str:
     """runs/YYYYmmdd-HHMMSS-OPT-seedN, with -2, -3 ... if that name is taken."""
-    base = os.path.join(root, time.strftime("%Y%m%d-%H%M%S") + f"-{optimizer}-seed{seed}")
-    path, n = base, 1
-    while os.path.exists(path):
-        n += 1
-        path = f"{base}-{n}"
-    return path
+    return timestamped(root, f"{optimizer}-seed{seed}")
+
+
+def _unwritable_ancestor(path: str) -> str | None:
+    """The nearest existing path above `path` if it is not a writable folder (so `path` cannot be
+    made), else None."""
+    ancestor = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(ancestor):
+        ancestor = os.path.dirname(ancestor)
+    return None if os.path.isdir(ancestor) and os.access(ancestor, os.W_OK | os.X_OK) else ancestor
+
+
+def new_output_file(out: str | None, name: str, root: str = "runs") -> str:
+    """--out, or ROOT/DATE-TIME-NAME: a file that does not exist yet (never overwritten).  Only
+    checked here: its folder is made by make_parent just before the first write."""
+    out = out or timestamped(root, name)
+    if os.path.lexists(out):
+        raise UsageError(f"{out} already exists; choose another --out")
+    ancestor = _unwritable_ancestor(out)
+    if ancestor:
+        raise UsageError(f"cannot write {out}: {ancestor} is not a writable folder")
+    return out
+
+
+def new_output_dir(out: str | None, name: str, root: str = "runs") -> str:
+    """--out, or ROOT/DATE-TIME-NAME: a folder that does not exist yet and can be made."""
+    out = out or timestamped(root, name)
+    check_creatable(out)
+    return out
+
+
+def make_parent(out: str) -> str:
+    """Make the folder `out` goes into; returns `out`."""
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+    return out
+
+
+def replaceable_file(out: str) -> str:
+    """A chart the user names (replaced if it exists) must go into an existing, writable folder."""
+    parent = os.path.dirname(os.path.abspath(out))
+    if os.path.isdir(out) or not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {out}: " + (f"{out} is a folder" if os.path.isdir(out)
+                                                    else f"{parent} is not a writable folder"))
+    return out
+
+
+def chart_path(out: str | None, target: str, run: str | None, in_run: str, suffix: str) -> str:
+    """Where a chart of `target` goes: --out, else into its run folder as `in_run`, else beside
+    the log file as LOG`suffix`."""
+    if out:
+        return replaceable_file(out)
+    if run:
+        return os.path.join(run, in_run)
+    return os.path.splitext(target)[0] + suffix
 
 
 def check_creatable(path: str) -> None:
     """Refuse, before any work, a run directory that exists or cannot be made."""
     if os.path.exists(path):
         create(path)  # the "already exists" error
-    ancestor = os.path.dirname(os.path.abspath(path))
-    while not os.path.exists(ancestor):
-        ancestor = os.path.dirname(ancestor)
-    if not os.path.isdir(ancestor) or not os.access(ancestor, os.W_OK | os.X_OK):
+    ancestor = _unwritable_ancestor(path)
+    if ancestor:
         raise UsageError(f"cannot create run directory {path}: {ancestor} is not a writable folder")
 
 
@@ -83,6 +143,26 @@ def create(path: str) -> str:
     except OSError as exc:
         raise UsageError(f"cannot create run directory {path}: {exc.strerror}") from None
     return path
+
+
+def claim(path: str) -> list[str]:
+    """Create the new run folder (and missing parents) at once, so a second run racing for it is
+    refused now; returns the folders made, deepest first, for release."""
+    made, folder = [], os.path.abspath(path)
+    while not os.path.exists(folder):
+        made.append(folder)
+        folder = os.path.dirname(folder)
+    create(path)
+    return made
+
+
+def release(made: list[str]) -> None:
+    """Remove the folders claim made, as long as they are still empty."""
+    for folder in made:
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty (the run wrote into it) or already gone: leave it
+            return
 
 
 class DamagedRun(UserError):
@@ -223,10 +303,3 @@ def history_csv(rows: Iterable[HistoryRow]) -> str:
     for row in rows:
         writer.writerow([row.step, repr(float(row.loss)), repr(float(row.accuracy)), repr(float(row.grad_norm))])
     return buf.getvalue()
-
-
-def read_history(path: str) -> list[HistoryRow]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return [HistoryRow(int(r["step"]), float(r["loss"]), float(r["accuracy"]),
-                           float(r.get("grad_norm") or math.nan))
-                for r in csv.DictReader(fh)]

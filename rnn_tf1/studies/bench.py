@@ -1,6 +1,6 @@
 """Speed and memory of one training step, measured against peers in the same run.
 
-Each path runs in its own process (`python -m rnn_tf1.bench WORKER`), so peak RSS
+Each path runs in its own process (`python -m rnn_tf1.studies.bench WORKER`), so peak RSS
 is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS=0):
 
     faithful   the tutorial's graph as `make train` runs it: BasicLSTMCell + static_rnn in a
@@ -11,7 +11,6 @@ is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS
     faithful-tfgrad    TensorFlow's own MatMul gradient, automatic threads
     faithful-pools     plain MatMul gradients, TensorFlow's thread pools
     faithful-1thread   plain MatMul gradients, a one-thread Session (intra_op 1, inter_op 1)
-    hoisted    --lstm-impl hoisted: the same variables and math in fewer, larger ops (hoisted_lstm.py)
     block      --lstm-impl block: the same on fused LSTMBlockCell ops, the batch split into
                2 blocks of rows run side by side (block_lstm.py; its automatic Session threads)
     keras      keras.layers.LSTM(128) + Dense(10), same optimizer and batch (Keras 3, TF backend)
@@ -38,8 +37,7 @@ BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
 POOLS = -1
 TF_PATHS = {"faithful": ("faithful", 0, 0, True), "faithful-before": ("faithful", POOLS, POOLS, False),
             "faithful-tfgrad": ("faithful", 0, 0, False), "faithful-pools": ("faithful", POOLS, POOLS, True),
-            "faithful-1thread": ("faithful", 1, 1, True), "hoisted": ("hoisted", 0, 0, True),
-            "block": ("block", 0, 0, True)}
+            "faithful-1thread": ("faithful", 1, 1, True), "block": ("block", 0, 0, True)}
 WORKERS = (*TF_PATHS, "keras", "torch", "sgemm")
 
 
@@ -167,7 +165,7 @@ def run_worker(name: str, timing: tuple[int, int, int]) -> dict:
     if name == "keras":
         env["TF_USE_LEGACY_KERAS"] = "0"  # Keras 3, the current one
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    proc = subprocess.run([sys.executable, "-m", "rnn_tf1.bench", name, *map(str, timing)],
+    proc = subprocess.run([sys.executable, "-m", "rnn_tf1.studies.bench", name, *map(str, timing)],
                           capture_output=True, text=True, env=env, timeout=3600)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:

@@ -17,13 +17,12 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
-from rnn_tf1 import run_dir
-from rnn_tf1.config import Config
+from rnn_tf1 import package_data, run_files
+from rnn_tf1.config import Config, to_argv
 from rnn_tf1.errors import UsageError
 from rnn_tf1.log_format import LogPoint, ParsedLog, read_log
 
@@ -31,9 +30,8 @@ log = logging.getLogger(__name__)
 
 BAND_FORMAT = "rnn_tf1.seed_band/1"
 # Package data: the bands of the faithful GD configuration and of the Adam variant (the first that
-# fits a run is used), and the tutorial's published log.
+# fits a run is used).
 SHIPPED_BANDS = ("seed_band_gd.json", "seed_band_adam.json")
-REFERENCE_LOG = "reference_gd.log"
 # The calibrated test: a curve is cut into this many runs of consecutive displayed steps, and each
 # run's mean standardized difference is scored, so that a changed learning curve (a shift over many
 # steps) counts for more than minibatch noise at single points.
@@ -41,10 +39,6 @@ SEGMENTS = 5
 ALPHA = 0.05  # a run is OUTSIDE the spread of faithful runs when p < ALPHA
 # Smallest spread used to standardize (the printed resolution): no division by a zero spread.
 SPREAD_FLOOR = {"loss": 1e-4, "accuracy": 1e-3, "final": 1e-3}
-
-
-def package_data_path(name: str) -> str:
-    return str(resources.files("rnn_tf1") / "data" / name)
 
 
 def _stats(matrix: np.ndarray) -> dict[str, list[float]]:
@@ -244,9 +238,9 @@ class SeedBand:
 
 def load_band(path: str | None = None) -> SeedBand:
     """The band at `path`, or the shipped band of the faithful configuration."""
-    path = path or package_data_path(SHIPPED_BANDS[0])
+    path = path or package_data.path(SHIPPED_BANDS[0])
     try:
-        return SeedBand.from_dict(run_dir.read_json(path), path)
+        return SeedBand.from_dict(run_files.read_json(path), path)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such seed band file") from None
     except (ValueError, TypeError, KeyError) as exc:
@@ -268,7 +262,7 @@ def band_for(run: ParsedLog, config: Config | None = None, band_path: str | None
     the run's model settings (when its config is known) over displayed steps that include the
     run's.  A band seed that is this run (same settings and seed, or the very same curve) is left
     out: a run is never judged against itself."""
-    paths = [band_path] if band_path else [package_data_path(name) for name in SHIPPED_BANDS]
+    paths = [band_path] if band_path else [package_data.path(name) for name in SHIPPED_BANDS]
     reasons = []
     for path in paths:
         band = load_band(path)
@@ -330,9 +324,9 @@ def band_from_run(workdir: str) -> SeedBand:
     """A one-seed band of a finished run directory (made by `rnn-tf1 train`, by any job runner),
     recorded with the `rnn-tf1 train` command that repeats it and this machine's environment."""
     import shlex
-    config = run_dir.read_config(workdir)
-    parsed = read_log(os.path.join(workdir, run_dir.LOG_FILE), config.batch_size)
-    command = "rnn-tf1 " + shlex.join(_train_command(config, config.seed, workdir)[3:])
+    config = run_files.read_config(workdir)
+    parsed = read_log(os.path.join(workdir, run_files.LOG_FILE), config.batch_size)
+    command = "rnn-tf1 " + shlex.join(train_argv(config, workdir))
     return SeedBand.from_logs([config.seed], [parsed], config, command, environment())
 
 
@@ -365,17 +359,14 @@ def merge_bands(bands: Sequence[tuple[str, SeedBand]], command: str) -> SeedBand
         {**first.environment, "date": time.strftime("%Y-%m-%d")}, parts)
 
 
-def _train_command(config: Config, seed: int, workdir: str) -> list[str]:
-    return [sys.executable, "-m", "rnn_tf1", "train", "--optimizer", config.optimizer,
-            "--learning-rate", repr(config.learning_rate), "--steps", str(config.steps),
-            "--batch-size", str(config.batch_size), "--display-step", str(config.display_step),
-            "--log-style", config.log_style, "--seed", str(seed), "--data-dir", config.data_dir,
-            "--checkpoint-every", str(config.checkpoint_every),
-            "--intra-op-threads", str(config.intra_op_threads),
-            "--inter-op-threads", str(config.inter_op_threads),
-            "--cell", config.cell, "--activation", config.activation, "--clip-norm", repr(config.clip_norm),
-            "--bptt-truncate", str(config.bptt_truncate), "--lstm-impl", config.lstm_impl,
-            "--batch-shards", str(config.batch_shards), "--run-dir", workdir]
+def train_argv(config: Config, workdir: str) -> list[str]:
+    """`rnn-tf1 train`'s arguments that repeat `config` (its seed included) into `workdir`."""
+    return ["train", *to_argv(config), "--run-dir", workdir]
+
+
+def load_inputs(paths: Sequence[str]) -> list[tuple[str, SeedBand]]:
+    """`fidelity merge`'s inputs: band files and finished run folders, each as a band."""
+    return [(path, band_from_run(path) if os.path.isdir(path) else load_band(path)) for path in paths]
 
 
 def run_seeds(config: Config, seeds: Sequence[int], out_dir: str, jobs: int = 1,
@@ -383,15 +374,16 @@ def run_seeds(config: Config, seeds: Sequence[int], out_dir: str, jobs: int = 1,
     """Train `config` once per seed (up to `jobs` at a time) under `out_dir`; return the band."""
     from concurrent.futures import ThreadPoolExecutor
 
-    run_dir.create(out_dir)
+    to_argv(config)  # a setting the command line cannot carry is refused before anything is made
+    run_files.create(out_dir)
     started = time.perf_counter()
 
     def train_one(seed: int) -> int:
         workdir = os.path.join(out_dir, f"seed-{seed}")
         log.info("seed %d: training in %s", seed, workdir)
+        command = [sys.executable, "-m", "rnn_tf1", *train_argv(config.override(seed=seed), workdir)]
         with open(os.path.join(out_dir, f"seed-{seed}.stderr"), "w") as err:
-            code = subprocess.run(_train_command(config, seed, workdir), stdout=subprocess.DEVNULL,
-                                  stderr=err).returncode
+            code = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=err).returncode
         log.info("seed %d: exit %d, %.0f s since start", seed, code, time.perf_counter() - started)
         return code
 
@@ -400,7 +392,7 @@ def run_seeds(config: Config, seeds: Sequence[int], out_dir: str, jobs: int = 1,
     failed = [seed for seed, code in codes.items() if code != 0]
     if failed:
         raise UsageError(f"seed runs failed: {failed}; see {out_dir}/seed-N.stderr")
-    logs = [read_log(os.path.join(out_dir, f"seed-{s}", run_dir.LOG_FILE), config.batch_size) for s in seeds]
+    logs = [read_log(os.path.join(out_dir, f"seed-{s}", run_files.LOG_FILE), config.batch_size) for s in seeds]
     return SeedBand.from_logs(seeds, logs, config, command, environment())
 
 
@@ -445,3 +437,16 @@ def describe_part(furthest: tuple[str, int, int, float]) -> str:
         return f"the final Testing Accuracy, {value:+.2f} sd"
     steps = f"step {first}" if first == last else f"steps {first}-{last}"
     return f"{metric} at {steps}, {value:+.2f} sd on average"
+
+
+def save_band(band: SeedBand, path: str, chart_path: str) -> str:
+    """Write a band and its chart (the seed mean and spread over the tutorial's log); return its report."""
+    from rnn_tf1.plotting import overlay_chart, save_png
+    run_files.write_json(path, band.to_dict())
+    reference = read_log(package_data.REFERENCE_LOG)
+    mean = [(s, band.loss["mean"][i], band.accuracy["mean"][i]) for i, s in enumerate(band.steps)]
+    fits = {p.step for p in reference.points} <= set(band.steps)
+    chart = overlay_chart(reference.points if fits else [], mean, band, run_label="seed mean",
+                          title=f"seed band: {len(band.seeds)} seeds")
+    save_png(chart, chart_path)
+    return band_report(band, reference)

@@ -6,15 +6,18 @@ seeds) when one covers the run's steps, and says so when none does.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 
+from rnn_tf1 import package_data, run_files
+from rnn_tf1.config import Config
 from rnn_tf1.errors import UsageError
-from rnn_tf1.fidelity import ALPHA, CurveTest, SeedBand, describe_part, ordinal
-from rnn_tf1.log_format import ParsedLog
+from rnn_tf1.log_format import ParsedLog, read_log
+from rnn_tf1.studies.fidelity import ALPHA, BandChoice, CurveTest, SeedBand, band_for, describe_part, ordinal
 
 
 class Row(NamedTuple):
@@ -136,3 +139,37 @@ def overlay(c: Comparison, run_name: str = "this run"):
     title = run_name + (": no verdict (no seed band)" if test is None else
                         f": {'CONSISTENT with' if test.consistent else 'OUTSIDE'} faithful runs, p = {test.p:.3f}")
     return overlay_chart(c.reference.points, c.run.points, c.band, title=title)
+
+
+class Target(NamedTuple):
+    """What `compare` and `plot` were given: a run folder or a log file."""
+    log_path: str
+    run: str | None          # the run folder, or None for a log file
+    config: Config | None    # the run's configuration, if it has one
+    batch_size: int          # to read Iter lines
+
+
+def target(path: str, batch_size: int | None = None) -> Target:
+    """A run folder or a log file, with the batch size its Iter lines count in (default the run's, or 128)."""
+    if os.path.isdir(path):
+        config = run_files.read_config(path) if os.path.exists(os.path.join(path, run_files.CONFIG_FILE)) else None
+        return Target(os.path.join(path, run_files.LOG_FILE), path, config,
+                      batch_size or (config.batch_size if config else 128))
+    return Target(path, None, None, batch_size or 128)
+
+
+def compare_run(run: Target, reference_path: str | None = None, band_path: str | None = None,
+                no_band: bool = False) -> Comparison:
+    """A run's log against the reference (default the tutorial's), judged by the band band_for chooses."""
+    parsed = read_log(run.log_path, run.batch_size)
+    reference = read_log(reference_path or package_data.REFERENCE_LOG, run.batch_size)
+    choice = BandChoice(None, "no seed band: --no-band") if no_band else band_for(parsed, run.config, band_path)
+    return compare_logs(reference, parsed, choice.band, choice.note)
+
+
+def after_training(workdir: str, config: Config) -> tuple[str, str]:
+    """What `rnn-tf1 train` reports once a run ends: (the summary, the overlay chart's path)."""
+    from rnn_tf1.plotting import save_png
+    result = compare_run(Target(os.path.join(workdir, run_files.LOG_FILE), workdir, config, config.batch_size))
+    chart = save_png(overlay(result, workdir), os.path.abspath(os.path.join(workdir, run_files.COMPARE_FILE)))
+    return summary(result), chart

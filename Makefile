@@ -94,8 +94,11 @@ run: data
 	@test -n "$(SCRIPT)" || { echo "make run: give SCRIPT=path/to/script.py" >&2; exit 2; }
 	@$(PY) -m rnn_tf1 run $(SCRIPT) --data-dir $(RNN_TF1_DATA_DIR) $(ARGS)
 
+# Two workers: the suite is mostly TensorFlow start-ups and small sessions, which a second worker
+# overlaps even on 2 cores (README, Tests). TEST_JOBS=0 runs it in one process.
+TEST_JOBS ?= 2
 test: data
-	@$(PY) -m pytest
+	@$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),-p no:xdist,-n $(TEST_JOBS) --dist loadgroup) $(ARGS)
 
 SEEDS ?= 6
 JOBS ?= 2

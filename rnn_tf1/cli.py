@@ -235,7 +235,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_gradients(args: argparse.Namespace) -> int:
+    from rnn_tf1 import checkpoints
     config = from_args(args)
+    for run in args.runs:
+        checkpoints.load_run(run)  # a missing, damaged or inconsistent run is one line, before TensorFlow loads
     if not args.runs:
         for spec in args.models:
             model_config(config, spec)  # bad model names are reported before anything runs

@@ -9,7 +9,7 @@ from PIL import Image
 
 from conftest import run_cli
 from rnn_tf1 import package_data, run_files
-from rnn_tf1.config import Config, tiny_config
+from rnn_tf1.config import tiny_config
 from rnn_tf1.errors import UsageError
 from rnn_tf1.evaluate import evaluate_run
 from rnn_tf1.images import load_image, prepare_image
@@ -18,19 +18,8 @@ from rnn_tf1.trainer import train_and_evaluate
 SAMPLES = package_data.SAMPLES_DIR
 
 
-@pytest.fixture(scope="module")
-def adam_run(tmp_path_factory, mnist_arrays):
-    """A short Adam run (the same schedule as the design's accuracy test), trained once here."""
-    from rnn_tf1.mnist_data import build_datasets
-    workdir = str(tmp_path_factory.mktemp("adam") / "run")
-    config = Config(optimizer="adam", steps=1000, display_step=200, seed=0)
-    result = train_and_evaluate(config, workdir, emit=lambda line: None,
-                                data=build_datasets(**mnist_arrays, seed=0))
-    return workdir, result
-
-
 def test_evaluate_restores_the_trained_accuracy(adam_run, make_mnist):
-    workdir, result = adam_run
+    workdir, result, _ = adam_run
     evaluation = evaluate_run(workdir, make_mnist(0))
     assert evaluation.tutorial_accuracy == result.test_accuracy  # same variables, same 128 images
     assert evaluation.confusion.sum() == 10000
@@ -39,7 +28,7 @@ def test_evaluate_restores_the_trained_accuracy(adam_run, make_mnist):
 
 
 def test_cli_evaluate_writes_confusion_matrix(adam_run):
-    workdir, result = adam_run
+    workdir, result, _ = adam_run
     proc = run_cli("evaluate", workdir)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(f"Testing Accuracy (first 128 test images): {np.float32(result.test_accuracy)}")
@@ -48,7 +37,7 @@ def test_cli_evaluate_writes_confusion_matrix(adam_run):
 
 
 def test_shipped_samples_are_recognised(adam_run, tmp_path):
-    workdir, _ = adam_run
+    workdir, _, _ = adam_run
     images = sorted(glob.glob(os.path.join(SAMPLES, "digit_*.png")))
     assert len(images) == 3
     grid = tmp_path / "grid.png"
@@ -92,7 +81,7 @@ def test_bad_images_are_one_line_errors(tmp_path, make, needle):
 
 
 def test_cli_predict_errors(adam_run, tmp_path):
-    workdir, _ = adam_run
+    workdir, _, _ = adam_run
     bad = tmp_path / "bad.png"
     bad.write_text("text")
     for args, needle, code in [((workdir, str(bad)), "not a readable", 2),

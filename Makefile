@@ -51,7 +51,7 @@ ARGS ?=
 
 help:
 	@echo "make train [OPTIMIZER=gd|adam] [ARGS='--seed 1 ...']   train the tutorial's LSTM"
-	@echo "make train IMPL=block                                 the same model on fused LSTM ops, ~2x faster"
+	@echo "make train IMPL=block                                 the same numbers on fused LSTM ops, ~1.4x faster"
 	@echo "make run SCRIPT=tutorial.py [ARGS='--seed 0']         run a TF1-era script unchanged (TF 1.x's API)"
 	@echo "make test                                             run the test suite"
 	@echo "make data                                             fetch and verify MNIST"
@@ -95,7 +95,7 @@ run: data
 	@$(PY) -m rnn_tf1 run $(SCRIPT) --data-dir $(RNN_TF1_DATA_DIR) $(ARGS)
 
 # Two workers: the suite is mostly TensorFlow start-ups and small sessions, which a second worker
-# overlaps even on 2 cores (README, Tests). TEST_JOBS=0 runs it in one process.
+# overlaps even on 2 cores (README, FAQ: `make test`). TEST_JOBS=0 runs it in one process.
 TEST_JOBS ?= 2
 test: data
 	@$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),-p no:xdist,-n $(TEST_JOBS) --dist loadgroup) $(ARGS)

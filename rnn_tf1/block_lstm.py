@@ -3,7 +3,7 @@
 `last_output(x, kernel, bias, ...)` returns what `static_rnn(BasicLSTMCell)`
 returns as `outputs[-1]`, from BasicLSTMCell's own `kernel` (156, 512) and
 `bias` (512,), so checkpoints interchange with the faithful graph.  What
-differs is only how it is computed (README, "Speed and memory"):
+differs is only how it is computed (docs/speed.md):
 
 * Each time step is one `LSTMBlockCell` op (the kernel behind TF1's
   `tf.contrib.rnn.LSTMBlockCell`): concat([x_t, h]) @ kernel + bias, gates in

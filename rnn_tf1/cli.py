@@ -67,10 +67,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         # Data first (no TensorFlow needed): data and size errors are reported before TF loads.
-        from rnn_tf1.config import check_batch_size
+        from rnn_tf1.config import check_sizes
         from rnn_tf1.mnist_data import read_data_sets_for
         data = read_data_sets_for(config)
-        check_batch_size(config, data.train.num_examples)
+        check_sizes(config, data)
         from rnn_tf1 import trainer
         stop = trainer.StopFlag().install()
         if args.resume:

@@ -23,7 +23,7 @@ LOG_STYLES = ("step", "iter")
 CELLS = ("lstm", "gru", "rnn")
 ACTIVATIONS = ("tanh", "relu")
 LSTM_IMPLS = ("faithful", "block")
-RETIRED_LSTM_IMPLS = {"hoisted": "retired in 0.2.0: never reliably faster than faithful (README, Speed); "
+RETIRED_LSTM_IMPLS = {"hoisted": "retired in 0.2.0: never reliably faster than faithful (docs/speed.md); "
                                  "its runs have the same variables, so use lstm_impl faithful"}
 
 
@@ -273,10 +273,15 @@ def to_argv(config: Config) -> list[str]:
     return argv
 
 
-def check_batch_size(config: Config, train_examples: int) -> None:
-    if config.batch_size > train_examples:
+def check_sizes(config: Config, data) -> None:
+    """The sizes that depend on the data (`data`: mnist_data.Datasets): a minibatch must fit in the
+    training set and the Testing Accuracy images in the test set."""
+    if config.batch_size > data.train.num_examples:
         raise UsageError(f"batch_size {config.batch_size} is larger than the training set "
-                         f"({train_examples} images)")
+                         f"({data.train.num_examples} images)")
+    if config.test_size > data.test.num_examples:
+        raise UsageError(f"test_size {config.test_size} is larger than the test set "
+                         f"({data.test.num_examples} images)")
 
 
 def tiny_config(**changes: Any) -> Config:

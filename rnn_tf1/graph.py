@@ -163,7 +163,7 @@ def build_model(config: Config, plain_matmul_grad: bool = True) -> Model:
     """The tutorial's graph, in a new graph seeded with `config.seed`.
 
     `plain_matmul_grad`: the faithful graph's backward pass computes MatMul gradients with
-    `_plain_matmul_grad` (the forward graph, and every printed number, unchanged; README, Speed).
+    `_plain_matmul_grad` (the forward graph, and every printed number, unchanged; docs/speed.md).
     False gives TensorFlow's own MatMul gradient (the benchmark's peer).
     """
     _check_tf_environment()

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from rnn_tf1.errors import DataError
+from rnn_tf1.errors import DataError, UsageError
 
 IMAGE_MAGIC = 2051  # IDX: unsigned bytes, 3 dimensions (count, rows, cols)
 LABEL_MAGIC = 2049  # IDX: unsigned bytes, 1 dimension (count)
@@ -156,7 +156,8 @@ def build_datasets(train_images: np.ndarray, train_labels: np.ndarray,
                    num_classes: int = 10) -> Datasets:
     """TF1's split: validation = first `validation_size` training images, train = the rest."""
     if not 0 <= validation_size <= len(train_images):
-        raise ValueError(f"validation_size must be 0..{len(train_images)}, got {validation_size}")
+        raise UsageError(f"validation_size must be 0..{len(train_images)} (the training images), "
+                         f"got {validation_size}")
     labels = dense_to_one_hot(train_labels, num_classes)
     # The training set, only ever read a minibatch at a time, keeps its raw pixels (43 MB instead
     # of 172 MB float32); each minibatch is scaled by the same rule, so its values are the same.

@@ -19,7 +19,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from rnn_tf1 import checkpoints, run_files
-from rnn_tf1.config import Config, check_batch_size
+from rnn_tf1.config import Config, check_sizes
 from rnn_tf1.errors import UserError
 from rnn_tf1.graph import Model, as_sequences, build_model, new_session, tf1
 from rnn_tf1.log_format import (OPTIMIZATION_FINISHED, is_display_step, progress_line,
@@ -188,7 +188,7 @@ def train_and_evaluate(config: Config, workdir: str | None = None, emit: Emit = 
     if workdir is not None and not workdir_claimed and os.path.exists(workdir):
         run_files.create(workdir)  # raises the "already exists" error before any work is done
     data = data or read_data_sets_for(config)
-    check_batch_size(config, data.train.num_examples)
+    check_sizes(config, data)
     model = build_model(config)
     if workdir is not None:
         if not workdir_claimed:

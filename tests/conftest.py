@@ -66,6 +66,11 @@ HEAVIEST_FIRST = ("test_damaged_runs", "test_run_script", "test_robustness", "te
                   "test_notebook", "test_graph", "test_checkpoints")
 
 
+def pytest_configure(config):
+    # pytest-xdist registers this marker itself; without it (TEST_JOBS=0, -p no:xdist) it is inert.
+    config.addinivalue_line("markers", "xdist_group(name): the xdist worker group of a test")
+
+
 def pytest_collection_modifyitems(config, items):
     def group(item) -> str:
         module = item.module.__name__.rpartition(".")[2]

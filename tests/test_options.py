@@ -78,6 +78,8 @@ def test_train_help_shows_every_settable_field_in_its_group():
     (["--validation-size", "x"], "argument --validation-size: 'x' is not a whole number >= 0"),
     (["--lstm-impl", "hoisted"], "argument --lstm-impl: invalid choice: 'hoisted'"),
     (["--cell", "gru", "--lstm-impl", "block"], "lstm_impl block is the tutorial's LSTM only"),
+    (["--test-size", "20000"], "test_size 20000 is larger than the test set (10000 images)"),
+    (["--validation-size", "70000"], "validation_size must be 0..60000 (the training images), got 70000"),
 ])
 def test_bad_option_values_are_one_line(argv, needle, tmp_path):
     proc = run_cli("train", *argv, "--run-dir", str(tmp_path / "run"))

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rnn_tf1 import checkpoints, run_files
-from rnn_tf1.config import Config, check_batch_size, model_config
+from rnn_tf1.config import Config, check_sizes, model_config
 from rnn_tf1.evaluate import evaluate_run
 from rnn_tf1.graph import as_sequences, build_model, new_session, tf
 from rnn_tf1.mnist_data import Datasets, read_data_sets_for
@@ -158,7 +158,7 @@ def measure(config: Config, runs: list[str], models: list[str], out: str) -> str
 def cells(config: Config, models: list[str], out: str, command: str) -> str:
     """Train each model with `config` in OUT/<model>; write OUT/cells.json and OUT/gradients.png."""
     data = read_data_sets_for(config)
-    check_batch_size(config, data.train.num_examples)
+    check_sizes(config, data)
     results = run_cells(config, models, out, data)
     run_files.write_json(os.path.join(out, "cells.json"), {
         "config": config.to_dict(), "command": command,

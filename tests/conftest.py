@@ -45,38 +45,37 @@ def cli_trained_run(tmp_path_factory, name: str, *train_args: str) -> str:
 
 @pytest.fixture(scope="session")
 def adam_run(tmp_path_factory, mnist_arrays):
-    """The design's accuracy run, trained once and shared (test_training asserts its accuracy,
-    test_evaluate_predict restores it): Adam, 1000 steps, seed 0 -> (run folder, Result, lines)."""
+    """The design's accuracy run, trained once per test session and shared (test_training asserts
+    its accuracy, test_evaluate_predict restores it): Adam, 1000 steps, seed 0 -> (run folder,
+    Result, printed lines).  Under pytest-xdist the first worker to ask trains it while the
+    other waits on a lock, then reads the same run (pytest-xdist's documented pattern)."""
+    import fcntl
+    import pickle
     from rnn_tf1.config import Config
     from rnn_tf1.trainer import train_and_evaluate
-    workdir = str(tmp_path_factory.mktemp("adam") / "run")
-    lines = []
-    result = train_and_evaluate(Config(optimizer="adam", steps=1000, display_step=200, seed=0), workdir,
-                                emit=lines.append, data=build_datasets(**mnist_arrays, seed=0))
-    return workdir, result, lines
+    # The session's own temporary folder: with xdist, the parent of the workers' folders.
+    root = tmp_path_factory.getbasetemp()
+    root = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    saved = root / "adam_run.pickle"
+    with open(root / "adam_run.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not saved.exists():
+            lines = []
+            workdir = str(root / "adam_run")
+            result = train_and_evaluate(Config(optimizer="adam", steps=1000, display_step=200, seed=0), workdir,
+                                        emit=lines.append, data=build_datasets(**mnist_arrays, seed=0))
+            saved.write_bytes(pickle.dumps((workdir, result, lines)))
+        return pickle.loads(saved.read_bytes())
 
 
-# `make test` runs the suite on two pytest-xdist workers (--dist loadgroup).  Each module is one
-# group, so its module fixtures are made once; modules that share a session fixture are one
-# group, so it is made once.  Groups go out heaviest first (by their measured share of the suite),
-# so the two workers finish close together.
-SHARED_GROUPS = {"test_training": "adam_run", "test_evaluate_predict": "adam_run"}
+# `make test` runs the suite on two pytest-xdist workers (--dist loadfile: a module's tests, and so
+# its module fixtures, stay on one worker).  Modules go out heaviest first (by their measured share
+# of the suite), so the two workers finish close together.
 HEAVIEST_FIRST = ("test_damaged_runs", "test_run_script", "test_robustness", "test_gradients", "test_export",
-                  "test_bench", "test_compare", "adam_run", "test_lstm_impls", "test_images_robust",
-                  "test_notebook", "test_graph", "test_checkpoints")
-
-
-def pytest_configure(config):
-    # pytest-xdist registers this marker itself; without it (TEST_JOBS=0, -p no:xdist) it is inert.
-    config.addinivalue_line("markers", "xdist_group(name): the xdist worker group of a test")
+                  "test_bench", "test_compare", "test_training", "test_evaluate_predict", "test_lstm_impls",
+                  "test_images_robust", "test_notebook", "test_graph", "test_checkpoints")
 
 
 def pytest_collection_modifyitems(config, items):
-    def group(item) -> str:
-        module = item.module.__name__.rpartition(".")[2]
-        return SHARED_GROUPS.get(module, module)
-
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(group(item)))
     rank = {name: i for i, name in enumerate(HEAVIEST_FIRST)}
-    items.sort(key=lambda item: rank.get(group(item), len(rank)))  # stable: the order within a group stays
+    items.sort(key=lambda item: rank.get(item.module.__name__.rpartition(".")[2], len(rank)))  # stable sort

@@ -98,7 +98,7 @@ run: data
 # overlaps even on 2 cores (README, FAQ: `make test`). TEST_JOBS=0 runs it in one process.
 TEST_JOBS ?= 2
 test: data
-	@$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),-p no:xdist,-n $(TEST_JOBS) --dist loadfile) $(ARGS)
+	@$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),-p no:xdist,-n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder) $(ARGS)
 
 SEEDS ?= 6
 JOBS ?= 2

@@ -45,11 +45,11 @@ def test_the_notebooks_tutorial_code_builds_build_models_graph(tmp_path):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     [cell] = [c for c in nb.cells if "tutorial-code" in c.get("metadata", {}).get("tags", [])]
     script = tmp_path / "notebook_tutorial_code.py"
-    script.write_text("TUTORIAL_CODE_STEPS = 200\nDISPLAY_STEP = 100\n" + cell.source + "\n")
+    script.write_text("TUTORIAL_CODE_STEPS = 100\nDISPLAY_STEP = 50\n" + cell.source + "\n")
     proc = run_cli("run", str(script), "--seed", "3", "--data-dir", default_data_dir())
     assert proc.returncode == 0, proc.stderr
     *lines, names = proc.stdout.splitlines()
-    train = run_cli("train", "--steps", "200", "--display-step", "100", "--seed", "3",
+    train = run_cli("train", "--steps", "100", "--display-step", "50", "--seed", "3",
                     "--run-dir", str(tmp_path / "train"), "--data-dir", default_data_dir())
     assert lines == train.stdout.splitlines()[:3] and len(lines) == 3
     model = build_model(Config(data_dir="unused"))

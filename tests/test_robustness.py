@@ -139,7 +139,7 @@ def test_train_argument_errors(tmp_path, args, needle):
     assert snapshot(tmp_path) == before and sorted(os.listdir(tmp_path)) == ["a-file", "empty-run"]
 
 
-TRAIN = ["train", "--steps", "300", "--display-step", "50", "--seed", "4", "--checkpoint-every", "1000"]
+TRAIN = ["train", "--steps", "150", "--display-step", "50", "--seed", "4", "--checkpoint-every", "1000"]
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,7 @@ def test_resuming_a_finished_run_is_refused_in_one_line(uninterrupted):
     before = snapshot(workdir)
     proc = run_cli("train", "--resume", str(workdir))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
-    assert "already finished all 300 steps" in proc.stderr and snapshot(workdir) == before
+    assert "already finished all 150 steps" in proc.stderr and snapshot(workdir) == before
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -176,7 +176,7 @@ def test_signal_stops_at_a_step_saves_and_resumes_identically(tmp_path, uninterr
     last = err.strip().splitlines()[-1]
     assert last.startswith("rnn-tf1: stopped at step ") and f"--resume {workdir}" in last
     step = checkpoints.load(str(workdir)).step
-    assert 50 <= step < 300 and f"stopped at step {step} of 300" in last
+    assert 50 <= step < 150 and f"stopped at step {step} of 150" in last
     assert (workdir / run_files.LOG_FILE).read_text() == first_out
     resumed = run_cli("train", "--resume", str(workdir))
     assert resumed.returncode == 0, resumed.stderr

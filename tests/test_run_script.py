@@ -27,14 +27,14 @@ def run_script(name_or_path, *args, seed=None, cwd=None, script_args=()):
 
 
 def test_the_tutorials_gd_script_prints_what_rnn_tf1_train_prints(tmp_path):
-    """GD, `Step` lines, 400 steps, seed 1: byte for byte, and the chart comes out of plt.show()."""
-    proc = run_script("tutorial_gd.py", "--figures", str(tmp_path), seed=1, script_args=["400"])
+    """GD, `Step` lines, 200 steps, seed 1: byte for byte, and the chart comes out of plt.show()."""
+    proc = run_script("tutorial_gd.py", "--figures", str(tmp_path), seed=1, script_args=["200"])
     assert proc.returncode == 0, proc.stderr
-    train = run_cli("train", "--steps", "400", "--seed", "1", "--run-dir", str(tmp_path / "train"),
+    train = run_cli("train", "--steps", "200", "--seed", "1", "--run-dir", str(tmp_path / "train"),
                     "--data-dir", default_data_dir())
     assert train.returncode == 0, train.stderr
     assert proc.stdout == train.stdout
-    assert proc.stdout.count("\n") == 5 and proc.stdout.startswith("Step 1, Minibatch Loss= ")
+    assert proc.stdout.count("\n") == 4 and proc.stdout.startswith("Step 1, Minibatch Loss= ")
     chart = tmp_path / "tutorial_gd-figure1.png"
     assert f"figure 1: {chart}" in proc.stderr
     assert imread(str(chart))[..., :3].std() > 0.05  # a drawn chart, not a blank canvas
@@ -42,12 +42,12 @@ def test_the_tutorials_gd_script_prints_what_rnn_tf1_train_prints(tmp_path):
 
 def test_the_tutorials_adam_variant_prints_what_rnn_tf1_train_prints(tmp_path):
     """Adam, `Iter` lines every 10 steps, its `while step * batch_size < training_iters` loop:
-    201 * 128 images -> steps 1..200, as `train --steps 200 --log-style iter` runs them."""
-    proc = run_script("tutorial_adam.py", seed=2, script_args=[str(201 * 128)])
+    101 * 128 images -> steps 1..100, as `train --steps 100 --log-style iter` runs them."""
+    proc = run_script("tutorial_adam.py", seed=2, script_args=[str(101 * 128)])
     assert proc.returncode == 0, proc.stderr
-    train = run_cli("train", "--optimizer", "adam", "--steps", "200", "--display-step", "10", "--log-style",
+    train = run_cli("train", "--optimizer", "adam", "--steps", "100", "--display-step", "10", "--log-style",
                     "iter", "--seed", "2", "--run-dir", str(tmp_path / "train"), "--data-dir", default_data_dir())
-    assert proc.stdout == train.stdout and proc.stdout.count("Iter ") == 20, proc.stdout
+    assert proc.stdout == train.stdout and proc.stdout.count("Iter ") == 10, proc.stdout
 
 
 def test_the_migration_idiom_builds_the_same_seeded_graph():

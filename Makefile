@@ -43,8 +43,9 @@ lock_args = lock=--constraint=$(LOCK); \
 # Where MNIST lives for everything run from here (CLI, tests, notebook).
 export RNN_TF1_DATA_DIR ?= $(CURDIR)/data/mnist
 
-OPTIMIZER ?= gd
-IMPL ?= faithful
+# Passed to `rnn-tf1 train` only when given, so `make train ARGS='--resume RUN'` adds nothing.
+OPTIMIZER ?=
+IMPL ?=
 ARGS ?=
 
 .PHONY: install lock data train run test fidelity bench cells gradients export notebook tensorboard clean-venv help
@@ -86,7 +87,7 @@ data: $(STAMP)
 	@$(PY) -m rnn_tf1 fetch
 
 train: data
-	@$(PY) -m rnn_tf1 train --optimizer $(OPTIMIZER) --lstm-impl $(IMPL) $(ARGS)
+	@$(PY) -m rnn_tf1 train $(if $(OPTIMIZER),--optimizer $(OPTIMIZER)) $(if $(IMPL),--lstm-impl $(IMPL)) $(ARGS)
 
 # The script's own arguments: ARGS='--seed 0 -- 400'.  MNIST comes from data/mnist, whatever
 # folder the script names.

@@ -61,16 +61,13 @@ def cmd_train(args: argparse.Namespace) -> int:
             log.info("--resume continues with the run's saved configuration: ignoring %s", ", ".join(ignored))
     else:
         config = from_args(args)
-        workdir = args.run_dir or run_files.default_run_dir(args.runs_root or "runs", config.optimizer, config.seed)
+        workdir = args.run_dir or run_files.default_run_dir(args.runs_root or run_files.RUNS_ROOT, config.optimizer,
+                                                            config.seed)
         run_files.check_creatable(workdir)  # one-line errors before TensorFlow loads
         claimed = run_files.claim(workdir)  # a second run racing for this folder is refused now, not later
     started = time.perf_counter()
     try:
-        # Data first (no TensorFlow needed): data and size errors are reported before TF loads.
-        from rnn_tf1.config import check_sizes
-        from rnn_tf1.mnist_data import read_data_sets_for
-        data = read_data_sets_for(config)
-        check_sizes(config, data)
+        data = _data_for(config)  # data and size errors are reported before TensorFlow loads
         from rnn_tf1 import trainer
         stop = trainer.StopFlag().install()
         if args.resume:
@@ -133,9 +130,11 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
         if not args.out:
             raise UsageError("fidelity merge needs --out BAND.json")
         out = run_files.new_output_file(args.out, "seed_band.json")
+        chart = run_files.new_output_file(os.path.splitext(out)[0] + ".png", "seed_band.png")  # never replaced
         band = fidelity.merge_bands(fidelity.load_inputs(args.inputs[1:]), command)
-        print(fidelity.save_band(band, run_files.make_parent(out), os.path.splitext(out)[0] + ".png"))
+        print(fidelity.save_band(band, run_files.make_parent(out), chart))
         log.info("band: %s", out)
+        log.info("chart: %s", chart)
         return 0
     config = from_args(args)
     seeds = fidelity.parse_seed_list(args.seed_list) if args.seed_list else \
@@ -147,6 +146,7 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
     band = fidelity.run_seeds(config, seeds, out, jobs=args.jobs, command=command)
     print(fidelity.save_band(band, os.path.join(out, "seed_band.json"), os.path.join(out, "seed_band.png")))
     log.info("band: %s", os.path.join(out, "seed_band.json"))
+    log.info("chart: %s", os.path.join(out, "seed_band.png"))
     return 0
 
 
@@ -164,6 +164,15 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     log.info("MNIST verified in %s: %d train, %d validation, %d test images", os.path.abspath(data_dir),
              data.train.num_examples, data.validation.num_examples, data.test.num_examples)
     return 0
+
+
+def _data_for(config: Config):
+    """MNIST as `config` splits it, its sizes checked: data errors are one line before TensorFlow loads."""
+    from rnn_tf1.config import check_sizes
+    from rnn_tf1.mnist_data import read_data_sets_for
+    data = read_data_sets_for(config)
+    check_sizes(config, data)
+    return data
 
 
 def _run_data(workdir: str, with_data: bool = True):
@@ -237,14 +246,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_gradients(args: argparse.Namespace) -> int:
     from rnn_tf1 import checkpoints
     config = from_args(args)
-    for run in args.runs:
-        checkpoints.load_run(run)  # a missing, damaged or inconsistent run is one line, before TensorFlow loads
+    # A missing, damaged or inconsistent run is one line, before TensorFlow loads.
+    run_configs = [checkpoints.load_run(run)[1] for run in args.runs]
     if not args.runs:
         for spec in args.models:
             model_config(config, spec)  # bad model names are reported before anything runs
     out = run_files.new_output_file(args.out, "gradients.png")  # checked after the arguments, made only to write
+    data = _data_for(run_configs[0] if run_configs else config)
     from rnn_tf1.studies import gradients
-    print(gradients.measure(config, args.runs, args.models, out))
+    print(gradients.measure(config, args.runs, args.models, out, data))
     log.info("chart: %s", out)
     return 0
 
@@ -254,8 +264,9 @@ def cmd_cells(args: argparse.Namespace) -> int:
     for spec in args.models:
         model_config(config, spec)  # bad model names are reported before anything runs
     out = run_files.new_output_dir(args.out, "cells", args.runs_root)
+    data = _data_for(config)
     from rnn_tf1.studies import gradients
-    print(gradients.cells(config, args.models, out, "rnn-tf1 " + shlex.join(args.argv)))
+    print(gradients.cells(config, args.models, out, data, "rnn-tf1 " + shlex.join(args.argv)))
     log.info("chart: %s", os.path.join(out, "gradients.png"))
     return 0
 
@@ -284,7 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--run-dir", default=None,
                       help="new folder for this run's log, history, config and checkpoints "
                            "(must not exist; default RUNS_ROOT/DATE-TIME-OPTIMIZER-seedN)")
-    runs.add_argument("--runs-root", default=None, help="parent of default run folders (default: runs)")
+    runs.add_argument("--runs-root", default=None,
+                      help=f"parent of default run folders (default: {run_files.RUNS_ROOT})")
     runs.add_argument("--resume", metavar="RUN_DIR", default=None,
                       help="continue a stopped run from its last checkpoint, with its saved configuration "
                            "(other options are ignored, and named on stderr)")
@@ -376,7 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
     ce.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), metavar="CELL[/ACTIVATION]",
                     help=f"default {' '.join(DEFAULT_MODELS)}")
     ce.add_argument("--out", default=None, help="new folder for the runs, cells.json and gradients.png")
-    ce.add_argument("--runs-root", default="runs", help="parent of the default folder (default runs)")
+    ce.add_argument("--runs-root", default=run_files.RUNS_ROOT,
+                    help=f"parent of the default folder (default {run_files.RUNS_ROOT})")
     ce.set_defaults(func=cmd_cells)
 
     fid = sub.add_parser("fidelity", help="train with several seeds and measure their spread")
@@ -391,7 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
     fid.add_argument("--jobs", type=option_type("positive"), default=1, help="runs at a time (default 1)")
     fid.add_argument("--out", default=None, help="new folder for the runs and seed_band.json "
                                                   "(merge: the new band file)")
-    fid.add_argument("--runs-root", default="runs", help="parent of the default folder (default runs)")
+    fid.add_argument("--runs-root", default=run_files.RUNS_ROOT,
+                     help=f"parent of the default folder (default {run_files.RUNS_ROOT})")
     fid.set_defaults(func=cmd_fidelity)
     return parser
 

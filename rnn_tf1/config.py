@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 import math
 import os
 from dataclasses import dataclass, field
@@ -126,11 +127,11 @@ class Config:
     checkpoint_every: int = setting(1000, "positive", "save a checkpoint in the run folder every N steps, and "
                                     "at the end", EXECUTION, metavar="N", execution=True)
     intra_op_threads: int = setting(0, "count", "Session threads inside one op, e.g. a matmul (0 = automatic: "
-                                    "1 on machines of 2 cores, else TensorFlow's choice)", EXECUTION, metavar="N",
-                                    execution=True)
-    inter_op_threads: int = setting(0, "count", "Session ops run side by side (0 = automatic: 2 on machines of "
-                                    "2 cores or the batch shards for block, else TensorFlow's choice)", EXECUTION,
-                                    metavar="N", execution=True)
+                                    "1 for block, and on machines of at most 2 cores; else TensorFlow's choice)",
+                                    EXECUTION, metavar="N", execution=True)
+    inter_op_threads: int = setting(0, "count", "Session ops run side by side (0 = automatic: the batch shards "
+                                    "for block, 2 on machines of at most 2 cores, else TensorFlow's choice)",
+                                    EXECUTION, metavar="N", execution=True)
     lstm_impl: str = setting("faithful", "choice", "faithful = BasicLSTMCell + static_rnn (tutorial); block = "
                              "the same variables and math on TensorFlow's fused LSTMBlockCell ops, the batch "
                              "split over CPU cores (about 1.4x faster here, same printed numbers)", EXECUTION,
@@ -197,7 +198,14 @@ class Config:
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> "Config":
-        return cls().override(**dict(values))
+        """A Config from saved values (a run's config.json, a band's config).  A run saved with a
+        retired LSTM implementation is read as faithful: the same variables and math."""
+        values = dict(values)
+        if values.get("lstm_impl") in RETIRED_LSTM_IMPLS:
+            logging.getLogger(__name__).info("lstm_impl %s %s; reading it as faithful", values["lstm_impl"],
+                                             RETIRED_LSTM_IMPLS[values["lstm_impl"]].split(";")[0])
+            values["lstm_impl"] = "faithful"
+        return cls().override(**values)
 
 
 FIELDS: dict[str, Setting] = {f.name: f.metadata["setting"] for f in dataclasses.fields(Config)}
@@ -269,7 +277,8 @@ def to_argv(config: Config) -> list[str]:
                                  f"{getattr(Config, name)!r}, MNIST's); train such a model with "
                                  "train_and_evaluate in Python")
             continue
-        argv += [flag(name), repr(value) if isinstance(value, float) else str(value)]
+        # One --flag=VALUE word: a value such as -0.5 or a path starting with "-" is not read as an option.
+        argv.append(f"{flag(name)}={repr(value) if isinstance(value, float) else value}")
     return argv
 
 

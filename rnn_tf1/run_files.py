@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import math
 import io
 import json
@@ -26,7 +25,7 @@ import tempfile
 import time
 from typing import Any, Iterable, NamedTuple
 
-from rnn_tf1.config import Config
+from rnn_tf1.config import FIELDS, KINDS, Config
 from rnn_tf1.errors import UsageError, UserError
 
 CONFIG_FILE = "config.json"
@@ -39,6 +38,7 @@ COMPARE_FILE = "compare.png"     # this run over the tutorial's log (and the see
 CHECKPOINT_DIR = "checkpoint"
 TENSORBOARD_DIR = "tensorboard"   # TF1 summaries (graph, minibatch loss and accuracy)
 CHECKPOINT_PREFIX = "model.ckpt"
+RUNS_ROOT = "runs"                # where new runs and reports go unless told otherwise (--runs-root, --out)
 
 
 class HistoryRow(NamedTuple):
@@ -73,7 +73,7 @@ def _unwritable_ancestor(path: str) -> str | None:
     return None if os.path.isdir(ancestor) and os.access(ancestor, os.W_OK | os.X_OK) else ancestor
 
 
-def new_output_file(out: str | None, name: str, root: str = "runs") -> str:
+def new_output_file(out: str | None, name: str, root: str = RUNS_ROOT) -> str:
     """--out, or ROOT/DATE-TIME-NAME: a file that does not exist yet (never overwritten).  Only
     checked here: its folder is made by make_parent just before the first write."""
     out = out or timestamped(root, name)
@@ -85,7 +85,7 @@ def new_output_file(out: str | None, name: str, root: str = "runs") -> str:
     return out
 
 
-def new_output_dir(out: str | None, name: str, root: str = "runs") -> str:
+def new_output_dir(out: str | None, name: str, root: str = RUNS_ROOT) -> str:
     """--out, or ROOT/DATE-TIME-NAME: a folder that does not exist yet and can be made."""
     out = out or timestamped(root, name)
     check_creatable(out)
@@ -268,21 +268,18 @@ def _json_type(value: Any) -> str:
 
 def config_from_json(values: dict[str, Any], path: str) -> Config:
     """A Config from config.json's object, every field checked for its JSON type and range."""
-    fields = {f.name: f for f in dataclasses.fields(Config)}
     for name, value in values.items():
-        if name not in fields:
+        if name not in FIELDS:
             raise DamagedRun(f"{path}: unknown configuration key {name!r}")
-        default = getattr(Config, name)
-        if isinstance(default, str):
+        kind = KINDS[FIELDS[name].kind].parse  # int, float or str
+        if kind is str:
             ok = isinstance(value, str)
-        elif isinstance(default, bool):
-            ok = isinstance(value, bool)
-        elif isinstance(default, int):
+        elif kind is int:
             ok = isinstance(value, int) and not isinstance(value, bool)
         else:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not ok:
-            raise DamagedRun(f"{path}: {name} must be a JSON {type(default).__name__.replace('str', 'string')}, "
+            raise DamagedRun(f"{path}: {name} must be a JSON {kind.__name__.replace('str', 'string')}, "
                              f"got {json.dumps(value)[:60]}")
     try:
         return Config.from_dict(values)

@@ -13,8 +13,8 @@ from rnn_tf1.studies import fidelity
 
 # A value other than the default for every settable field, all valid together.
 CHANGED = dict(optimizer="adam", learning_rate=0.01, steps=30, batch_size=64, display_step=10, log_style="iter",
-               num_hidden=64, forget_bias=0.5, cell="lstm", activation="tanh", clip_norm=0.5,
-               validation_size=1000, test_size=256, data_dir="/somewhere/mnist", seed=7, checkpoint_every=7,
+               num_hidden=64, forget_bias=-0.5, cell="lstm", activation="tanh", clip_norm=0.5,
+               validation_size=1000, test_size=256, data_dir="-data/mnist", seed=7, checkpoint_every=7,
                intra_op_threads=1, inter_op_threads=2, lstm_impl="block", batch_shards=3)
 CHANGED_STUDY = dict(cell="gru", activation="relu", bptt_truncate=5)
 
@@ -92,6 +92,8 @@ def test_version_names_the_package_and_tensorflow():
     assert proc.returncode == 0 and proc.stdout.startswith("rnn-tf1 0.") and "TensorFlow 2." in proc.stdout
 
 
-def test_a_run_made_with_the_retired_hoisted_path_says_what_to_do():
+def test_the_retired_hoisted_path_is_refused_but_its_saved_runs_read_as_faithful():
     with pytest.raises(UsageError, match="lstm_impl hoisted was retired.*use lstm_impl faithful"):
-        Config.from_dict({**dataclasses.asdict(Config(data_dir="/d")), "lstm_impl": "hoisted"})
+        Config(data_dir="/d", lstm_impl="hoisted")
+    saved = {**dataclasses.asdict(Config(data_dir="/d")), "lstm_impl": "hoisted"}
+    assert Config.from_dict(saved) == Config(data_dir="/d")  # the same variables and math

@@ -21,10 +21,10 @@ from typing import NamedTuple
 import numpy as np
 
 from rnn_tf1 import checkpoints, run_files
-from rnn_tf1.config import Config, check_sizes, model_config
+from rnn_tf1.config import Config, model_config
 from rnn_tf1.evaluate import evaluate_run
 from rnn_tf1.graph import as_sequences, build_model, new_session, tf
-from rnn_tf1.mnist_data import Datasets, read_data_sets_for
+from rnn_tf1.mnist_data import Datasets
 from rnn_tf1.plotting import describe_model, gradient_through_time_chart, save_png
 from rnn_tf1.trainer import train_and_evaluate
 
@@ -132,10 +132,10 @@ def norms_table(curves: list[tuple[str, np.ndarray]]) -> str:
 
 
 
-def measure(config: Config, runs: list[str], models: list[str], out: str) -> str:
+def measure(config: Config, runs: list[str], models: list[str], out: str, data: Datasets) -> str:
     """||dL/dh_t|| of trained runs (each with its own config and last checkpoint) or, without
     runs, of fresh models (one per CELL[/ACTIVATION] in `models`) at config.seed's initial
-    weights, on the first test images; the chart goes to `out`, the numbers beside it (.json)."""
+    weights, on the first test images of `data`; the chart goes to `out`, the numbers beside it (.json)."""
     if runs:
         targets = []
         for run in runs:
@@ -143,7 +143,7 @@ def measure(config: Config, runs: list[str], models: list[str], out: str) -> str
             targets.append((run_config, progress.model_prefix, os.path.basename(os.path.normpath(run))))
     else:
         targets = [(model_config(config, spec), None, None) for spec in models]
-    x, y = probe_batch(read_data_sets_for(targets[0][0]), targets[0][0])
+    x, y = probe_batch(data, targets[0][0])
     curves = []
     for cfg, prefix, name in targets:
         label = describe_model(cfg) + (f" ({name})" if name else "")
@@ -155,10 +155,8 @@ def measure(config: Config, runs: list[str], models: list[str], out: str) -> str
     return norms_table(curves)
 
 
-def cells(config: Config, models: list[str], out: str, command: str) -> str:
+def cells(config: Config, models: list[str], out: str, data: Datasets, command: str) -> str:
     """Train each model with `config` in OUT/<model>; write OUT/cells.json and OUT/gradients.png."""
-    data = read_data_sets_for(config)
-    check_sizes(config, data)
     results = run_cells(config, models, out, data)
     run_files.write_json(os.path.join(out, "cells.json"), {
         "config": config.to_dict(), "command": command,

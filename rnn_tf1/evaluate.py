@@ -29,7 +29,7 @@ def restore(workdir: str) -> Iterator[tuple[Config, Model, tf1.Session]]:
     TensorFlow's reader): a damaged one is a one-line DamagedRun, never a restore traceback.
     """
     progress, config = checkpoints.load_run(workdir)
-    model = build_model(config)
+    model = build_model(config, training=False)  # the model's variables only: no optimizer to restore
     checkpoints.verify_against_graph(progress, model.graph)
     with new_session(model, config) as session:
         model.saver.restore(session, progress.model_prefix)

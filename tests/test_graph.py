@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from rnn_tf1.config import Config
-from rnn_tf1.graph import build_model, count_trainable_parameters, tf1
+from rnn_tf1.graph import build_model, count_trainable_parameters, new_session, tf1
 
 
 def variable_shapes(model):
@@ -108,3 +108,21 @@ def test_plain_matmul_gradients_change_no_number(make_mnist, optimizer):
     assert lines == tf_lines and len(lines) == 5  # steps 1, 20, 40, 60 and "Optimization Finished!"
     assert values.keys() == tf_values.keys()
     assert all(np.array_equal(values[k], tf_values[k]) for k in values)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_an_inference_graph_has_the_models_variables_with_the_same_seeded_values(optimizer):
+    """build_model(training=False), the graph predictions restore into: no optimizer, and the
+    model's variables with the values a training graph of the same seed starts from."""
+    config = Config(data_dir="unused", seed=5, optimizer=optimizer)
+    values = {}
+    for training in (True, False):
+        model = build_model(config, training=training)
+        assert (model.train_op is None) == (not training) and (model.grad_norm is None) == (not training)
+        with new_session(model, config) as session:
+            session.run(model.init)
+            with model.graph.as_default():
+                values[training] = {v.op.name: session.run(v) for v in tf1.trainable_variables()}
+    assert values[True].keys() == values[False].keys() and len(values[True]) == 4
+    for name, value in values[True].items():
+        np.testing.assert_array_equal(values[False][name], value, err_msg=name)

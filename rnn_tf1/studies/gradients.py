@@ -36,10 +36,11 @@ def time_step_norms(config: Config, x: np.ndarray, y: np.ndarray,
     """||dL/dh_t||, t = 1..T, of the model in `config` on the batch (x (B, T, I), y (B, C)).
 
     The weights are `config.seed`'s initial ones, or the checkpoint's.  The block LSTM
-    path has no per-step tensors, so the faithful graph (same variables) is measured.  A time step the gradient does not reach (truncated BPTT) measures 0.
+    path has no per-step tensors, so the faithful graph (same variables) is measured.  A time
+    step the gradient does not reach (truncated BPTT) measures 0.
     """
     config = config.override(lstm_impl="faithful", batch_shards=Config.batch_shards)  # shards are block's own
-    model = build_model(config)
+    model = build_model(config, training=False)  # tf.gradients below; the optimizer is not needed
     if checkpoint_prefix:  # the file checks of checkpoints.verify_against_graph, for a bare prefix
         checkpoints.verify_against_graph(checkpoints.Progress(0, checkpoint_prefix, {}, [], 0), model.graph)
     with model.graph.as_default():

@@ -35,6 +35,37 @@ def run_cli(*args, env=None, cwd=REPO, timeout=900) -> subprocess.CompletedProce
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
+def cli_in_process(*args) -> subprocess.CompletedProcess:
+    """`rnn-tf1 ARGS` as run_cli gives it (exit status, stdout, stderr), but called in this process:
+    the same `cli.main`, without a TensorFlow start-up per call.  For the many refusal and
+    prediction checks on run folders; what needs a process of its own (signals, start-up,
+    environment, `run`) stays with run_cli."""
+    import contextlib
+    import io
+    import logging
+    import signal
+    from unittest import mock
+    from rnn_tf1 import cli
+    out, err = io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("rnn-tf1: %(message)s"))  # cli.main's own format
+    ours = logging.getLogger("rnn_tf1")
+    level, handlers = ours.level, {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    ours.addHandler(handler)
+    ours.setLevel(logging.INFO)
+    try:
+        # basicConfig would bind a handler to this call's stderr for good; the handler above stands in.
+        with mock.patch.object(logging, "basicConfig"), contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(err):
+            code = cli.main([str(a) for a in args])
+    finally:
+        ours.removeHandler(handler)
+        ours.setLevel(level)
+        for signum, previous in handlers.items():  # train --resume installs its stop handlers
+            signal.signal(signum, previous)
+    return subprocess.CompletedProcess(["rnn-tf1", *map(str, args)], code, out.getvalue(), err.getvalue())
+
+
 def cli_trained_run(tmp_path_factory, name: str, *train_args: str) -> str:
     """A new run folder trained by `rnn-tf1 train TRAIN_ARGS` (a module fixture's shared run)."""
     workdir = tmp_path_factory.mktemp(name) / "run"
@@ -71,9 +102,9 @@ def adam_run(tmp_path_factory, mnist_arrays):
 # `make test` runs the suite on two pytest-xdist workers (--dist loadfile: a module's tests, and so
 # its module fixtures, stay on one worker).  Modules go out heaviest first (by their measured share
 # of the suite), so the two workers finish close together.
-HEAVIEST_FIRST = ("test_run_script", "test_robustness", "test_damaged_runs", "test_gradients", "test_export",
-                  "test_bench", "test_training", "test_lstm_impls", "test_images_robust", "test_notebook",
-                  "test_graph", "test_checkpoints", "test_compare", "test_evaluate_predict")
+HEAVIEST_FIRST = ("test_run_script", "test_robustness", "test_bench", "test_gradients", "test_export",
+                  "test_damaged_runs", "test_training", "test_lstm_impls", "test_notebook", "test_graph",
+                  "test_checkpoints", "test_images_robust", "test_compare", "test_evaluate_predict")
 
 
 def pytest_collection_modifyitems(config, items):

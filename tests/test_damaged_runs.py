@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from conftest import cli_trained_run, run_cli
+from conftest import cli_in_process, cli_trained_run, run_cli
 
 CKPT = "checkpoint"
 DATA = os.path.join(CKPT, "model.ckpt-30.data-00000-of-00001")
@@ -122,7 +122,7 @@ def test_damaged_run_folder_one_line_nothing_changed(trained, tmp_path, damage, 
     damage(run)
     (tmp_path / "OUT").mkdir()
     before = snapshot(tmp_path)
-    proc = run_cli(*[str(run) if a == "RUN" else a.replace("OUT", str(tmp_path / "OUT")) for a in argv])
+    proc = cli_in_process(*[str(run) if a == "RUN" else a.replace("OUT", str(tmp_path / "OUT")) for a in argv])
     line = assert_one_line_error(proc, needles)
     assert str(run) in line  # the file is named with the run folder's path
     assert snapshot(tmp_path) == before

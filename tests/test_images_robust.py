@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import REPO, cli_trained_run, run_cli
+from conftest import REPO, cli_in_process, cli_trained_run
 from rnn_tf1.images import MAX_PIXELS
 
 TEST_INDICES = (0, 1, 2, 3, 4)
@@ -31,7 +31,7 @@ def digits(mnist_arrays):
 
 def predictions(run, paths):
     """{file name: probabilities} from `rnn-tf1 predict`."""
-    proc = run_cli("predict", run, *map(str, paths))
+    proc = cli_in_process("predict", run, *map(str, paths))
     assert proc.returncode == 0, proc.stderr
     out = {}
     for line in proc.stdout.splitlines():
@@ -61,7 +61,7 @@ def test_image_above_the_pixel_limit_is_refused_before_decoding(run, tmp_path, w
     png_header_only(path, width, height)
     assert path.stat().st_size < 2000
     before = sha(path)
-    proc = run_cli("predict", run, str(path))
+    proc = cli_in_process("predict", run, str(path))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert (f"{path}: {width}x{height} pixels ({width * height / 1e6:.0f} megapixels) is more than the "
             f"{MAX_PIXELS / 1e6:.0f}-megapixel limit") in proc.stderr
@@ -154,7 +154,7 @@ def test_files_that_are_not_png_or_jpeg_are_one_line_errors(run, tmp_path, make)
     path = tmp_path / "input.png"
     make(path)
     before = sha(path)
-    proc = run_cli("predict", run, str(path))
+    proc = cli_in_process("predict", run, str(path))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert f"{path}: not a readable PNG or JPEG image" in proc.stderr
     assert sha(path) == before and os.listdir(tmp_path) == ["input.png"]

@@ -246,15 +246,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_gradients(args: argparse.Namespace) -> int:
     from rnn_tf1 import checkpoints
     config = from_args(args)
-    # A missing, damaged or inconsistent run is one line, before TensorFlow loads.
-    run_configs = [checkpoints.load_run(run)[1] for run in args.runs]
+    # (folder, progress, config) of each trained run: a missing or damaged one is one line, before TensorFlow loads.
+    runs = [(run, *checkpoints.load_run(run)) for run in args.runs]
     if not args.runs:
         for spec in args.models:
             model_config(config, spec)  # bad model names are reported before anything runs
     out = run_files.new_output_file(args.out, "gradients.png")  # checked after the arguments, made only to write
-    data = _data_for(run_configs[0] if run_configs else config)
+    data = _data_for(runs[0][2] if runs else config)
     from rnn_tf1.studies import gradients
-    print(gradients.measure(config, args.runs, args.models, out, data))
+    print(gradients.measure(config, runs, args.models, out, data))
     log.info("chart: %s", out)
     return 0
 
@@ -384,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Train each model with the same options and minibatches "
                                     f"(--steps defaults to {CELLS_STEPS} here), then tabulate test accuracy and "
                                     "||dL/dh_T|| / ||dL/dh_1|| before and after training.")
-    add_options(ce, Config(data_dir="shown as the default", steps=CELLS_STEPS))
+    add_options(ce, Config(steps=CELLS_STEPS))
     ce.add_argument("--models", nargs="+", default=list(DEFAULT_MODELS), metavar="CELL[/ACTIVATION]",
                     help=f"default {' '.join(DEFAULT_MODELS)}")
     ce.add_argument("--out", default=None, help="new folder for the runs, cells.json and gradients.png")

@@ -139,6 +139,9 @@ def test_an_undamaged_copy_still_resumes_and_evaluates(trained, tmp_path):
     assert "ignoring --steps, --seed, --run-dir" in proc.stderr and not (tmp_path / "x").exists()
     proc = run_cli("evaluate", str(run))
     assert proc.returncode == 0, proc.stderr
+    proc = cli_in_process("gradients", run, "--out", tmp_path / "g.png")  # a trained run's ||dL/dh_t||
+    assert proc.returncode == 0 and proc.stdout.splitlines()[-1].startswith("last/first"), proc.stderr
+    assert (tmp_path / "g.png").exists() and (tmp_path / "g.json").exists()
 
 
 def test_symlinks_planted_in_a_run_folder_are_not_followed(trained, tmp_path):

@@ -133,15 +133,14 @@ def norms_table(curves: list[tuple[str, np.ndarray]]) -> str:
 
 
 
-def measure(config: Config, runs: list[str], models: list[str], out: str, data: Datasets) -> str:
-    """||dL/dh_t|| of trained runs (each with its own config and last checkpoint) or, without
-    runs, of fresh models (one per CELL[/ACTIVATION] in `models`) at config.seed's initial
+def measure(config: Config, runs: list[tuple[str, checkpoints.Progress, Config]], models: list[str], out: str,
+            data: Datasets) -> str:
+    """||dL/dh_t|| of trained runs (folder, progress and config, as checkpoints.load_run gives them:
+    each run's own config and last checkpoint) or, without runs, of fresh models (one per CELL[/ACTIVATION] in `models`) at config.seed's initial
     weights, on the first test images of `data`; the chart goes to `out`, the numbers beside it (.json)."""
     if runs:
-        targets = []
-        for run in runs:
-            progress, run_config = checkpoints.load_run(run)
-            targets.append((run_config, progress.model_prefix, os.path.basename(os.path.normpath(run))))
+        targets = [(run_config, progress.model_prefix, os.path.basename(os.path.normpath(folder)))
+                   for folder, progress, run_config in runs]
     else:
         targets = [(model_config(config, spec), None, None) for spec in models]
     x, y = probe_batch(data, targets[0][0])

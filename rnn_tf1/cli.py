@@ -18,7 +18,8 @@ from importlib import metadata
 
 from rnn_tf1 import __version__, tf_env  # noqa: F401  (tf_env: before anything imports TensorFlow)
 from rnn_tf1 import run_files
-from rnn_tf1.config import Config, add_options, flag, from_args, given_fields, model_config, option_type
+from rnn_tf1.config import (Config, add_options, check_sizes, flag, from_args, given_fields, model_config,
+                            option_type)
 from rnn_tf1.errors import UsageError, UserError
 
 DEFAULT_MODELS = ("lstm", "gru", "rnn", "rnn/relu")  # the gradient experiments' cells (CELL[/ACTIVATION])
@@ -168,7 +169,6 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def _data_for(config: Config):
     """MNIST as `config` splits it, its sizes checked: data errors are one line before TensorFlow loads."""
-    from rnn_tf1.config import check_sizes
     from rnn_tf1.mnist_data import read_data_sets_for
     data = read_data_sets_for(config)
     check_sizes(config, data)
@@ -179,9 +179,8 @@ def _run_data(workdir: str, with_data: bool = True):
     """The run's config and (if `with_data`) its MNIST, loaded before TensorFlow so that a
     missing checkpoint or bad data is reported first."""
     from rnn_tf1 import checkpoints
-    from rnn_tf1.mnist_data import read_data_sets_for
     _, config = checkpoints.load_run(workdir)  # a missing, damaged or inconsistent run is a one-line error
-    return config, read_data_sets_for(config) if with_data else None
+    return config, _data_for(config) if with_data else None
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

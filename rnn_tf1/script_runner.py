@@ -1,9 +1,9 @@
-"""`rnn-tf1 run SCRIPT.py`: a TF1-era script, unchanged, in the TF1 environment of `tf1_api`.
+"""`rnn-tf1 run SCRIPT.py`: a TF1-era script, unchanged, in the TF1 environment of `rnn_tf1.tf1`.
 
 The script runs as `python SCRIPT.py` would run it: as `__main__`, with its own `sys.argv`,
 `__file__` and folder first on `sys.path`, printing to stdout what it prints.  Around it:
 
-- `tf1_api.install` runs before its first line (`import tensorflow as tf` is TF 1.x's API);
+- `rnn_tf1.tf1.install` runs before its first line (`import tensorflow as tf` is TF 1.x's API);
 - `plt.show()` has no screen here, so it writes each open figure to a PNG in `figures_dir`
   (`SCRIPT-figureN.png`, never over an existing file), names it on stderr and closes it;
 - the script's own exceptions end with Python's traceback of the script (rnn_tf1's frames
@@ -113,8 +113,8 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
     import matplotlib.pyplot as plt
     plt.show = _headless_show(figures_dir, path)
 
-    from rnn_tf1 import tf1_api
-    tf1_api.install(seed=seed, data_dir=data_dir)
+    from rnn_tf1 import tf1
+    tf1.install(seed=seed, data_dir=data_dir)
     # TensorFlow's own notices (deprecations the script triggers) on stderr as TF 1.x showed them.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s:tensorflow:%(message)s"))
@@ -130,7 +130,7 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
             return exc.code or 0
         print(exc.code, file=sys.stderr)
         return 1
-    except (tf1_api.TF1NameMissing, tf1_api.TF1ModuleMissing) as exc:
+    except (tf1.TF1NameMissing, tf1.TF1ModuleMissing) as exc:
         raise UserError(f"{_user_location(exc.__traceback__, script)}: {exc}") from None
     except KeyboardInterrupt:
         raise

@@ -1,0 +1,93 @@
+"""TF 1.x's API for unchanged TF1-era code: what `import tensorflow as tf` gives under `rnn-tf1 run`.
+
+`install(seed, data_dir)` puts TF 1.x's modules in `sys.modules`, in graph mode with TF1's behaviour
+(`tf.compat.v1.disable_v2_behavior()`: no eager execution, reference variables, v1 control flow
+and shapes, as TF 1.15 had them):
+
+- `tensorflow`: the `tf.compat.v1` names at the top level (`tf.placeholder`, `tf.Session`,
+  `tf.train.GradientDescentOptimizer`, ...), plus `tf.contrib` and `tf.examples`;
+  `import tensorflow.compat.v1 as tf` keeps working;
+- one module of this package per TF 1.x namespace that TensorFlow lost (NAMESPACES below), each
+  a thin layer over what `tf.compat.v1`, tf-keras or a library already has.
+
+A name this environment does not provide raises `TF1NameMissing` naming it, and what to use
+instead (hints.py), never a bare AttributeError deep inside TensorFlow.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import logging
+import sys
+import types
+from typing import Any
+
+from rnn_tf1 import tf_env  # noqa: F401  (before TensorFlow is imported)
+from rnn_tf1.tf1.namespace import MissingModuleFinder, Namespace, TF1ModuleMissing, TF1NameMissing
+
+__all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
+
+# Each TF 1.x module provided here -> the module of this package whose `names(env)` builds it (a
+# mapping of its names), built on the script's first use.  Parent packages (`tensorflow.contrib`)
+# are made as needed.
+NAMESPACES = {
+    "tensorflow.contrib.rnn": "contrib_rnn",
+    "tensorflow.examples.tutorials.mnist.input_data": "input_data",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Env:
+    """What a namespace's `names(env)` may read: TensorFlow's `tf.compat.v1`, and the run's
+    `--seed` and `--data-dir` (None when not given)."""
+    tf1: Any
+    seed: int | None = None
+    data_dir: str | None = None
+
+
+def _loader(module_name: str, env: Env):
+    def load():
+        return importlib.import_module(f"{__name__}.{module_name}").names(env)
+    return load
+
+
+def install(seed: int | None = None, data_dir: str | None = None) -> types.ModuleType:
+    """Make `import tensorflow` give TF 1.x's API in graph mode; returns that module.
+
+    `seed` seeds the default graph and `read_data_sets`' shuffler as `rnn-tf1 train --seed`
+    seeds its own (None: unseeded, as the tutorial ran); `data_dir` overrides the folder a
+    script passes to `read_data_sets`.  Meant for a process that runs TF1 code (`rnn-tf1 run`,
+    a notebook's last section): it changes TensorFlow's behaviour for the whole process.
+    """
+    import tensorflow as real_tf  # the real package, imported once with tf_env's settings
+
+    from rnn_tf1.tf1 import seeding
+
+    tf1 = real_tf.compat.v1
+    env = Env(tf1, seed, data_dir)
+    logger = real_tf.get_logger()
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # our own call need not announce that ref variables are deprecated
+    tf1.disable_v2_behavior()
+    logger.setLevel(level)
+    seeding.restore_default_initializer(tf1)
+    tf1.reset_default_graph()
+    seeding.seed(env)
+
+    tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
+                   __version__=real_tf.__version__)
+    modules = {"tensorflow": tf}
+    for dotted, module_name in NAMESPACES.items():
+        # Packages (__path__), so that `from tensorflow.contrib import X` and `import
+        # tensorflow.contrib.X` of a missing X reach MissingModuleFinder and its clear error.
+        modules[dotted] = Namespace(dotted, loader=_loader(module_name, env), __path__=[])
+        parts = dotted.split(".")
+        for depth in range(len(parts) - 1, 0, -1):
+            parent = ".".join(parts[:depth])
+            if parent not in modules:
+                modules[parent] = Namespace(parent, __path__=[])
+            setattr(modules[parent], parts[depth], modules[".".join(parts[:depth + 1])])
+    sys.modules.update(modules)
+    if not any(isinstance(f, MissingModuleFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, MissingModuleFinder())
+    return tf

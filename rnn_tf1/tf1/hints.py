@@ -1,0 +1,22 @@
+"""What to use instead of a TF 1.x name `rnn-tf1 run` does not provide: one table, keyed by the
+missing dotted name's prefix (the longest matching prefix wins)."""
+from __future__ import annotations
+
+HINTS = {
+    "tensorflow.contrib.slim": "use the tf-slim package (pip install tf-slim; import tf_slim as slim) instead",
+    "tensorflow.contrib.learn": "use tf.estimator or Keras instead",
+    "tensorflow.contrib.layers": "use tf.layers (tf.compat.v1.layers) or the tf-slim package instead",
+    "tensorflow.contrib.keras": "use tf.keras instead",
+    "tensorflow.contrib.distributions": "use the tensorflow-probability package instead",
+    "tensorflow.contrib.seq2seq": "use the tensorflow-addons package (tfa.seq2seq), or a rewrite instead",
+    "tensorflow.contrib.legacy_seq2seq": "use a rewrite with tf.nn.dynamic_rnn instead",
+    "tensorflow.contrib.eager": "use tf.compat.v1.enable_eager_execution outside rnn-tf1 run instead",
+    "tensorflow.contrib.rnn": "use the cells in tf.nn.rnn_cell (BasicLSTMCell, LSTMCell, GRUCell, ...) instead",
+    "tensorflow.examples": "use tensorflow.examples.tutorials.mnist.input_data (read_data_sets) instead",
+}
+
+
+def hint_for(dotted: str) -> str | None:
+    """The hint of the longest prefix of `dotted` in HINTS, or None."""
+    matches = [prefix for prefix in HINTS if dotted == prefix or dotted.startswith(prefix + ".")]
+    return HINTS[max(matches, key=len)] if matches else None

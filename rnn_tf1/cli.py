@@ -87,7 +87,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     for line in summary.splitlines():
         log.info("%s", line)
     log.info("chart: %s", os.path.abspath(os.path.join(workdir, run_files.CHART_FILE)))
-    log.info("overlay: %s", overlay)
+    if overlay:
+        log.info("overlay: %s", overlay)
     return 0
 
 
@@ -310,8 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script", help="the TF1 script (a .py file)")
     run.add_argument("script_args", nargs="*", metavar="-- SCRIPT_ARGS", help="arguments for the script")
     run.add_argument("--seed", type=option_type("seed"), default=None,
-                     help="seed the script's default graph and read_data_sets' shuffler as "
-                          "`rnn-tf1 train --seed` does (default: unseeded, as the tutorial ran)")
+                     help="seed the script's run so that it repeats: its graphs (the default one and "
+                          "any tf.Graph() it makes), read_data_sets' shuffler, numpy's global generator and "
+                          "Python's random with N; random ops in while loops draw in iteration order; its "
+                          "Sessions get the port's threads (1 per op, 2 ops side by side), so it prints what "
+                          "`rnn-tf1 train --seed N` prints (default: unseeded, as the tutorial ran)")
     run.add_argument("--data-dir", default=None,
                      help="MNIST folder to use instead of the one the script names")
     run.add_argument("--figures", default=None, metavar="DIR",

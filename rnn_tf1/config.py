@@ -24,6 +24,12 @@ LOG_STYLES = ("step", "iter")
 CELLS = ("lstm", "gru", "rnn")
 ACTIVATIONS = ("tanh", "relu")
 LSTM_IMPLS = ("faithful", "block")
+# The faithful default's Session threads (intra_op, inter_op) on every machine: one thread inside each
+# op, because TensorFlow's threaded kernels split a matmul's sums by the machine's core count and the
+# printed digits move with it (the Adam variant's sixth decimal at 2 threads); two ops side by side,
+# which changes no op's arithmetic.  The shipped seed bands were made with one thread per op.
+# `rnn-tf1 run --seed` gives a script's own Sessions the same (rnn_tf1/tf1/sessions.py).
+SESSION_THREADS = (1, 2)
 RETIRED_LSTM_IMPLS = {"hoisted": "retired in 0.2.0: never reliably faster than faithful (docs/speed.md); "
                                  "its runs have the same variables, so use lstm_impl faithful"}
 
@@ -127,10 +133,11 @@ class Config:
     checkpoint_every: int = setting(1000, "positive", "save a checkpoint in the run folder every N steps, and "
                                     "at the end", EXECUTION, metavar="N", execution=True)
     intra_op_threads: int = setting(0, "count", "Session threads inside one op, e.g. a matmul (0 = automatic: "
-                                    "1 for block, and on machines of at most 2 cores; else TensorFlow's choice)",
+                                    "1, on every machine: TensorFlow's threaded kernels split a sum by the core count, "
+                                    "and the printed digits would move with it)",
                                     EXECUTION, metavar="N", execution=True)
     inter_op_threads: int = setting(0, "count", "Session ops run side by side (0 = automatic: the batch shards "
-                                    "for block, 2 on machines of at most 2 cores, else TensorFlow's choice)",
+                                    "for block, else 2)",
                                     EXECUTION, metavar="N", execution=True)
     lstm_impl: str = setting("faithful", "choice", "faithful = BasicLSTMCell + static_rnn (tutorial); block = "
                              "the same variables and math on TensorFlow's fused LSTMBlockCell ops, the batch "
@@ -174,17 +181,15 @@ class Config:
     def session_threads(self) -> tuple[int, int]:
         """(intra_op, inter_op) threads for the Session; 0 is TensorFlow's own choice.
 
-        Left at 0, the block implementation gets one thread per op and batch_shards ops side
-        by side: each block of rows keeps one core busy with its own chain of small ops.  The
-        faithful implementation gets one thread per op and two ops side by side on a machine of
-        at most two cores (measured about 20 % faster there than TensorFlow's pools, with the
-        same numbers; docs/speed.md), and TensorFlow's own choice on larger machines.
+        Left at 0, the faithful implementation gets SESSION_THREADS on every machine, and the block
+        implementation one thread per op and batch_shards ops side by side (each block of rows
+        keeps one core busy with its own chain of small ops): neither depends on the core count.
         """
         if (self.intra_op_threads, self.inter_op_threads) != (0, 0):
             return self.intra_op_threads, self.inter_op_threads
         if self.lstm_impl == "block":
             return 1, self.batch_shards
-        return (1, 2) if (os.cpu_count() or 1) <= 2 else (0, 0)
+        return SESSION_THREADS
 
     def override(self, **changes: Any) -> "Config":
         """A copy with `changes` applied; unknown keys are an error, not ignored."""

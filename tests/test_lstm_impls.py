@@ -101,14 +101,32 @@ def test_session_threads_are_automatic_and_overridable(monkeypatch):
     def threads(**changes):
         proto = session_config(Config(data_dir="unused").override(**changes))
         return proto.intra_op_parallelism_threads, proto.inter_op_parallelism_threads
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert threads() == (1, 2)  # the faithful graph on 2 cores: one thread per op, two ops side by side
+    for cores in (1, 2, 4, 16, 64):  # one arithmetic on every machine: the core count is not read
+        monkeypatch.setattr(os, "cpu_count", lambda: cores)
+        assert threads() == (1, 2)  # the faithful graph: one thread per op, two ops side by side
+        assert threads(lstm_impl="block") == (1, 2)  # one thread per op, one chain of ops per block of rows
     assert threads(intra_op_threads=1, inter_op_threads=1) == (1, 1)
-    monkeypatch.setattr(os, "cpu_count", lambda: 16)
-    assert threads() == (0, 0)  # larger machines: TensorFlow's own choice
-    assert threads(lstm_impl="block") == (1, 2)  # one thread per op, one chain of ops per block of rows
     assert threads(lstm_impl="block", batch_shards=3) == (1, 3)
     assert threads(lstm_impl="block", intra_op_threads=2, inter_op_threads=1) == (2, 1)
+
+
+def test_the_adam_variants_digits_do_not_depend_on_the_core_count(monkeypatch, make_mnist):
+    """The Adam variant's printed lines (the digits that moved with TensorFlow's thread pools, from
+    step 90 on) at the automatic setting on machines reporting 2, 4 and 16 cores, and the Session
+    each run was built with."""
+    from rnn_tf1 import graph
+    config = Config(data_dir="unused", optimizer="adam", steps=100, display_step=10, log_style="iter", seed=3)
+    built = []
+    monkeypatch.setattr(graph, "session_config", lambda c, f=graph.session_config: built.append(f(c)) or built[-1])
+    logs = {}
+    for cores in (2, 4, 16):
+        monkeypatch.setattr(os, "cpu_count", lambda: cores)
+        lines = []
+        train_and_evaluate(config, emit=lines.append, data=make_mnist(3))
+        logs[cores] = lines
+    assert logs[4] == logs[2] and logs[16] == logs[2]
+    assert len(logs[2]) == 12 and logs[2][8].startswith("Iter 11520, ")
+    assert {(p.intra_op_parallelism_threads, p.inter_op_parallelism_threads) for p in built} == {(1, 2)}
 
 
 def test_block_options_are_checked():

@@ -167,9 +167,16 @@ def compare_run(run: Target, reference_path: str | None = None, band_path: str |
     return compare_logs(reference, parsed, choice.band, choice.note)
 
 
-def after_training(workdir: str, config: Config) -> tuple[str, str]:
-    """What `rnn-tf1 train` reports once a run ends: (the summary, the overlay chart's path)."""
+def after_training(workdir: str, config: Config) -> tuple[str, str | None]:
+    """What `rnn-tf1 train` reports once a run ends: (the summary, the overlay chart's path).
+
+    A finished run never fails on its comparison: when none can be made (the run displays no step
+    the tutorial's log displays, say), the summary is one line saying why and there is no chart;
+    `rnn-tf1 compare` keeps the error exit for the same cause."""
     from rnn_tf1.plotting import save_png
-    result = compare_run(Target(os.path.join(workdir, run_files.LOG_FILE), workdir, config, config.batch_size))
+    try:
+        result = compare_run(Target(os.path.join(workdir, run_files.LOG_FILE), workdir, config, config.batch_size))
+    except UsageError as exc:
+        return f"no comparison with the tutorial's log: {exc}", None
     chart = save_png(overlay(result, workdir), os.path.abspath(os.path.join(workdir, run_files.COMPARE_FILE)))
     return summary(result), chart

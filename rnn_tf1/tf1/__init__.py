@@ -62,7 +62,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     """
     import tensorflow as real_tf  # the real package, imported once with tf_env's settings
 
-    from rnn_tf1.tf1 import seeding
+    from rnn_tf1.tf1 import seeding, sessions
 
     tf1 = real_tf.compat.v1
     env = Env(tf1, seed, data_dir)
@@ -76,7 +76,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     seeding.seed(env)
 
     tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
-                   __version__=real_tf.__version__)
+                   __version__=real_tf.__version__, **sessions.install(env))
     modules = {"tensorflow": tf}
     for dotted, module_name in NAMESPACES.items():
         # Packages (__path__), so that `from tensorflow.contrib import X` and `import

@@ -1,12 +1,25 @@
 """What `rnn-tf1 run --seed N` seeds, so that a seeded script repeats its run.
 
-TF 1.x gave a variable created without an initializer (an RNN cell's kernel) TF1's glorot-uniform
-initializer, seeded from the graph seed; tf-keras's TF1 layers fall back to an unseeded Keras
-initializer, so a seeded script would not repeat.  `restore_default_initializer` gives such weights
-TF1's default (the same fix `graph.rnn_outputs` makes for the port), so `--seed N` repeats a
-script's run and matches `rnn-tf1 train --seed N`.
+A TF1-era script draws from five places; under `--seed N` each is seeded or made to draw in a fixed
+order (measured on tests/tf1_scripts/seeded_sources.py, which uses all five):
+
+- the default graph: TF1's graph-level seed, `tf.set_random_seed(N)`;
+- graphs the script makes itself (`tf.Graph()`): given the same graph seed when they are made, as
+  if the script had called `tf.set_random_seed(N)` inside each;
+- variables created without an initializer (an RNN cell's kernel): TF 1.x gave them its seeded
+  glorot-uniform initializer; tf-keras's TF1 layers fall back to an unseeded Keras one.
+  `restore_default_initializer` gives them TF1's (the same fix `graph.rnn_outputs` makes for the
+  port), seeded or not, so `--seed N` matches `rnn-tf1 train --seed N`;
+- numpy's global generator and Python's `random` (scripts shuffle with them): seeded with N;
+- stateful random ops inside a while loop (a DropoutWrapper in `tf.nn.dynamic_rnn`): the op's
+  generator hands out numbers in the order its executions reach it, and with parallel iterations
+  that order changes from run to run.  Under `--seed` every v1 while loop runs one iteration at a
+  time (`parallel_iterations=1`), so the draws come in iteration order.  An RNN's iterations wait on
+  each other's state anyway; docs/tf1-scripts.md has the measured cost.
 """
 from __future__ import annotations
+
+import random
 
 
 def restore_default_initializer(tf1) -> None:
@@ -29,7 +42,44 @@ def restore_default_initializer(tf1) -> None:
     base.Layer.add_weight = add_weight_tf1
 
 
+def _seed_new_graphs(seed: int) -> None:
+    """Every `tf.Graph()` made from now on starts with graph seed `seed` (function graphs, which
+    TensorFlow makes itself and seeds from their outer graph, are left alone)."""
+    from tensorflow.python.framework import ops
+
+    init = getattr(ops.Graph.__init__, "rnn_tf1_unseeded", ops.Graph.__init__)
+
+    def seeded_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        if type(self) is ops.Graph:
+            self.seed = seed
+
+    seeded_init.rnn_tf1_unseeded = init
+    ops.Graph.__init__ = seeded_init
+
+
+def _one_iteration_at_a_time() -> None:
+    """v1 while loops run `parallel_iterations=1`: random draws inside come in iteration order."""
+    from tensorflow.python.ops import control_flow_ops
+
+    context = control_flow_ops.WhileContext
+    init = getattr(context._init_from_args, "rnn_tf1_parallel", context._init_from_args)
+
+    def sequential(self, maximum_iterations, parallel_iterations, back_prop, swap_memory, name):
+        init(self, maximum_iterations, 1, back_prop, swap_memory, name)
+
+    sequential.rnn_tf1_parallel = init
+    context._init_from_args = sequential
+
+
 def seed(env) -> None:
-    """Seed what the script's run draws from: the default graph (TF1's graph-level seed)."""
-    if env.seed is not None:
-        env.tf1.set_random_seed(env.seed)
+    """Seed what the script's run draws from (above); nothing when env.seed is None."""
+    if env.seed is None:
+        return
+    import numpy as np
+
+    env.tf1.set_random_seed(env.seed)
+    _seed_new_graphs(env.seed)
+    _one_iteration_at_a_time()
+    np.random.seed(env.seed)
+    random.seed(env.seed)

@@ -1,0 +1,84 @@
+"""The Sessions a script creates under `rnn-tf1 run`: its own `tf.Session()`,
+`tf.Session(config=...)`, `tf.InteractiveSession`, and those `MonitoredSession` /
+`MonitoredTrainingSession` make.  All are built by TensorFlow's `BaseSession.__init__`, so the
+config is settled there, once:
+
+- soft placement, always: a `with tf.device('/gpu:0')` pin on a machine without a GPU runs on the
+  CPU, as a TF 1.x user on a laptop expected, where TensorFlow 2 would stop on
+  `InvalidArgumentError`; one note the first time a script names a GPU it does not have;
+- under `--seed N`, the port's threading (config.SESSION_THREADS: one thread inside each op, two
+  ops side by side), merged into the script's own ConfigProto, so the script computes the same
+  float operations in the same order as `rnn-tf1 train --seed N` on any machine.  A thread count
+  the script sets itself wins, with one note.  Without `--seed`, threads are TensorFlow's choice.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+from rnn_tf1.config import SESSION_THREADS
+
+log = logging.getLogger("rnn_tf1.tf1")
+
+THREAD_FIELDS = ("intra_op_parallelism_threads", "inter_op_parallelism_threads")
+
+
+def session_config(tf1, config, seeded: bool, noted: set):
+    """The script's ConfigProto (or a new one) with soft placement and, if `seeded`, the port's
+    threads where the script set none; the script's object is not changed."""
+    merged = tf1.ConfigProto()
+    if config is not None:
+        merged.CopyFrom(config)
+    merged.allow_soft_placement = True
+    if seeded:
+        own = {f: getattr(merged, f) for f in THREAD_FIELDS if getattr(merged, f)}
+        if own and "threads" not in noted:
+            noted.add("threads")
+            log.warning("note: the script's Session sets %s; its digits may differ from rnn-tf1 train "
+                        "--seed, which runs intra_op %d, inter_op %d", ", ".join(f"{k}={v}" for k, v in own.items()),
+                        *SESSION_THREADS)
+        for field, threads in zip(THREAD_FIELDS, SESSION_THREADS):
+            if field not in own:
+                setattr(merged, field, threads)
+    return merged
+
+
+def _where() -> str:
+    """file:line of the first frame outside TensorFlow and rnn_tf1: the script's call."""
+    frame = sys._getframe(2)
+    while frame is not None and any(part in frame.f_code.co_filename for part in ("/tensorflow/", "/rnn_tf1/")):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "the script"
+
+
+def install(env) -> dict:
+    """Patch BaseSession for this process; returns the names the `tensorflow` namespace gets
+    (`tf.device`, which notes a GPU the machine lacks)."""
+    from tensorflow.python.client import session as session_lib
+    import tensorflow as real_tf
+
+    tf1, noted = env.tf1, set()
+    base = session_lib.BaseSession
+    init = getattr(base.__init__, "rnn_tf1_original", base.__init__)
+
+    def __init__(self, target="", graph=None, config=None):
+        init(self, target, graph, session_config(tf1, config, env.seed is not None, noted))
+
+    __init__.rnn_tf1_original = init
+    base.__init__ = __init__
+
+    gpus = None
+
+    def device(device_name_or_function):
+        """tf.device, as TF 1.x; a GPU this machine lacks is noted once (soft placement puts it on the CPU)."""
+        nonlocal gpus
+        if isinstance(device_name_or_function, str) and "GPU" in device_name_or_function.upper() \
+                and "gpu" not in noted:
+            gpus = real_tf.config.list_physical_devices("GPU") if gpus is None else gpus
+            if not gpus:
+                noted.add("gpu")
+                log.warning("note: %s: tf.device(%r): this machine has no GPU; its ops run on the CPU (soft "
+                            "placement)", _where(), device_name_or_function)
+        return tf1.device(device_name_or_function)
+
+    return {"device": device}

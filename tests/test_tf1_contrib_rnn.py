@@ -1,12 +1,15 @@
 """tf.contrib.rnn's cells that TensorFlow lost (rnn_tf1/tf1/fused_rnn_cells.py, rnn_cells.py): each
 against its TF1 equivalent with the same weights (outputs, states, gradients) or a numpy computation
 of its formulas, TF1's variable names, and a TF1-era script using them under `rnn-tf1 run`."""
+import os
+
 import numpy as np
 import pytest
 
 import rnn_tf1  # noqa: F401  (before TensorFlow)
 import tensorflow as tf
 
+from conftest import REPO, run_cli
 from rnn_tf1.tf1 import fused_rnn_cells, rnn_cells
 from rnn_tf1.tf1.contrib_rnn import names as contrib_rnn_names
 
@@ -331,3 +334,21 @@ def test_ugrnn_nas_and_highway_one_step_against_numpy(session):
     gru = u * h0 + (1 - u) * cand
     carry = sigmoid(x @ w["highway/carry_w"] + w["highway/carry_b"])
     assert_close(got, [ugrnn, nas_m, (nas_c, nas_m), x * carry + gru * (1 - carry)])
+
+
+def test_a_tf1_script_with_the_contrib_cells_learns_and_repeats_seeded():
+    """`rnn-tf1 run` on a TF1-era script with LSTMBlockCell, LayerNormBasicLSTMCell and
+    GRUBlockCellV2 in a MultiRNNCell: TF1's variable names, falling losses, and a second run with
+    the same --seed printing the same bytes."""
+    script = os.path.join(REPO, "tests", "tf1_scripts", "contrib_cells.py")
+    runs = [run_cli("run", script, "--seed", "0") for _ in range(2)]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
+    names, *losses, accuracy = runs[0].stdout.splitlines()
+    assert names.split()[:3] == ["rnn/multi_rnn_cell/cell_0/lstm_cell/kernel", "rnn/multi_rnn_cell/cell_0/lstm_cell/bias",
+                                 "rnn/multi_rnn_cell/cell_1/layer_norm_basic_lstm_cell/kernel"]
+    assert "rnn/multi_rnn_cell/cell_1/layer_norm_basic_lstm_cell/state/gamma" in names.split()
+    assert "rnn/multi_rnn_cell/cell_2/gru_cell/candidate/kernel" in names.split()
+    values = [float(line.split()[1]) for line in losses]
+    assert len(values) == 40 and np.mean(values[-10:]) < np.mean(values[:5]) - 0.15
+    assert float(accuracy.split()[1]) > 0.7  # chance is 0.5

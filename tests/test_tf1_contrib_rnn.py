@@ -70,7 +70,8 @@ def test_contrib_rnn_exports_the_new_cells_and_keeps_the_old_names():
         tf1 = tf.compat.v1
     provided = contrib_rnn_names(Env())
     for name in ("LSTMBlockCell", "LSTMBlockFusedCell", "GRUBlockCell", "GRUBlockCellV2", "LayerNormBasicLSTMCell",
-                 "AttentionCellWrapper", "UGRNNCell", "NASCell", "HighwayWrapper"):
+                 "AttentionCellWrapper", "UGRNNCell", "NASCell", "HighwayWrapper", "IndRNNCell", "IndyGRUCell",
+                 "IndyLSTMCell"):
         assert provided[name] is getattr(fused_rnn_cells if "Block" in name else rnn_cells, name)
     assert provided["BasicLSTMCell"] is tf1.nn.rnn_cell.BasicLSTMCell
     assert callable(provided["stack_bidirectional_dynamic_rnn"])
@@ -334,6 +335,41 @@ def test_ugrnn_nas_and_highway_one_step_against_numpy(session):
     gru = u * h0 + (1 - u) * cand
     carry = sigmoid(x @ w["highway/carry_w"] + w["highway/carry_b"])
     assert_close(got, [ugrnn, nas_m, (nas_c, nas_m), x * carry + gru * (1 - carry)])
+
+
+def test_indrnn_indy_gru_and_indy_lstm_one_step_against_numpy(session):
+    """Diagonal recurrences: each unit sees only its own state, through a row `*_u` (TF1's names)."""
+    rng = np.random.RandomState(16)
+    x = rng.normal(size=(BATCH, DEPTH)).astype(np.float32)
+    c0, h0 = rng.normal(size=(2, BATCH, UNITS)).astype(np.float32)
+    ind_out, _ = rnn_cells.IndRNNCell(UNITS)(tf.constant(x), tf.constant(h0))
+    gru_out, _ = rnn_cells.IndyGRUCell(UNITS)(tf.constant(x), tf.constant(h0))
+    lstm_out, lstm_state = rnn_cells.IndyLSTMCell(UNITS, forget_bias=0.5)(
+        tf.constant(x), tf1.nn.rnn_cell.LSTMStateTuple(tf.constant(c0), tf.constant(h0)))
+    variables = tf1.trainable_variables()
+    assert [v.op.name for v in variables] == [
+        "ind_rnn_cell/kernel_w", "ind_rnn_cell/kernel_u", "ind_rnn_cell/bias", "indy_gru_cell/gates/kernel_w",
+        "indy_gru_cell/gates/kernel_u", "indy_gru_cell/gates/bias", "indy_gru_cell/candidate/kernel",
+        "indy_gru_cell/candidate/kernel_u", "indy_gru_cell/candidate/bias", "indy_lstm_cell/kernel_w",
+        "indy_lstm_cell/kernel_u", "indy_lstm_cell/bias"]
+    session.run(tf1.global_variables_initializer())
+    u = session.run(variables[1])  # TF1's initial recurrent row: uniform in [-1, 1], not glorot's range
+    assert u.shape == (1, UNITS) and np.abs(u).max() <= 1 and np.all(session.run(variables[5]) == 1.0)
+    fill(session, variables, seed=17)
+    got = session.run([ind_out, gru_out, lstm_out, lstm_state])
+    w = {v.op.name: session.run(v) for v in variables}
+
+    ind = np.tanh(x @ w["ind_rnn_cell/kernel_w"] + h0 * w["ind_rnn_cell/kernel_u"] + w["ind_rnn_cell/bias"])
+    g = "indy_gru_cell/"
+    r, z = np.split(sigmoid(x @ w[g + "gates/kernel_w"] + np.tile(h0, 2) * w[g + "gates/kernel_u"]
+                            + w[g + "gates/bias"]), 2, 1)
+    cand = np.tanh(x @ w[g + "candidate/kernel"] + r * h0 * w[g + "candidate/kernel_u"] + w[g + "candidate/bias"])
+    gru = z * h0 + (1 - z) * cand
+    i, j, f, o = np.split(x @ w["indy_lstm_cell/kernel_w"] + np.tile(h0, 4) * w["indy_lstm_cell/kernel_u"]
+                          + w["indy_lstm_cell/bias"], 4, 1)
+    c = c0 * sigmoid(f + 0.5) + sigmoid(i) * np.tanh(j)
+    h = np.tanh(c) * sigmoid(o)
+    assert_close(got, [ind, gru, h, (c, h)])
 
 
 def test_a_tf1_script_with_the_contrib_cells_learns_and_repeats_seeded():

@@ -5,7 +5,8 @@ RNN cells, TF1's variable names); `stack_bidirectional_rnn` and `stack_bidirecti
 gone from TensorFlow, are written again here with TF 1.15's variable names; the fused cells
 (`LSTMBlockCell`, `LSTMBlockFusedCell`, `GRUBlockCell`, `GRUBlockCellV2`) are in
 fused_rnn_cells.py on TensorFlow's fused kernels, contrib's other cells (`LayerNormBasicLSTMCell`,
-`AttentionCellWrapper`, `UGRNNCell`, `NASCell`, `HighwayWrapper`) in rnn_cells.py.
+`AttentionCellWrapper`, `UGRNNCell`, `NASCell`, `HighwayWrapper`, `IndRNNCell`, `IndyGRUCell`,
+`IndyLSTMCell`) in rnn_cells.py.
 
 TF 2: `keras.layers.LSTM` / `GRU` / `SimpleRNN`, `keras.layers.Bidirectional`.
 """

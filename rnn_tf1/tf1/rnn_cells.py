@@ -1,5 +1,6 @@
 """`tensorflow.contrib.rnn`'s cells from TF 1.15's contrib/rnn rnn_cell.py that tf.compat.v1 lost:
-`LayerNormBasicLSTMCell`, `AttentionCellWrapper`, `UGRNNCell`, `NASCell`, `HighwayWrapper`.
+`LayerNormBasicLSTMCell`, `AttentionCellWrapper`, `UGRNNCell`, `NASCell`, `HighwayWrapper`, `IndRNNCell`,
+`IndyGRUCell`, `IndyLSTMCell`.
 
 Written again here on tf-keras's legacy RNNCell (the base of tf.compat.v1's own cells), with TF1's
 signatures, variable names and formulas; the layer normalisation is tf-slim's `layer_norm`
@@ -15,12 +16,14 @@ from __future__ import annotations
 import logging
 
 import tensorflow as tf
+from tf_keras.src.engine.input_spec import InputSpec
 from tf_keras.src.layers.rnn import legacy_cells
 
 tf1 = tf.compat.v1
 log = logging.getLogger(__name__)
 
-__all__ = ["LayerNormBasicLSTMCell", "AttentionCellWrapper", "UGRNNCell", "NASCell", "HighwayWrapper"]
+__all__ = ["LayerNormBasicLSTMCell", "AttentionCellWrapper", "UGRNNCell", "NASCell", "HighwayWrapper", "IndRNNCell",
+           "IndyGRUCell", "IndyLSTMCell"]
 
 
 class _Linear:
@@ -343,3 +346,113 @@ class HighwayWrapper(legacy_cells.RNNCell):
         tf.nest.assert_same_structure(inputs, outputs)
         tf.nest.map_structure(lambda i, o: i.shape.assert_is_compatible_with(o.shape), inputs, outputs)
         return tf.nest.map_structure(self._highway, inputs, outputs), new_state
+
+
+class _IndependentCell(legacy_cells.LayerRNNCell):
+    """What TF1's IndRNN family shares: 2-D inputs, TF1's signature and the input depth check.
+    Each recurrent weight `*_u` is a row (1, n) multiplying the state elementwise, initialised
+    uniform in [-1, 1] as in TF1."""
+
+    def __init__(self, num_units, activation=None, reuse=None, kernel_initializer=None, bias_initializer=None,
+                 name=None, dtype=None):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype)
+        self.input_spec = InputSpec(ndim=2)
+        self._num_units = num_units
+        self._activation = activation or tf.tanh
+        self._kernel_initializer = kernel_initializer
+        self._bias_initializer = bias_initializer
+
+    @property
+    def state_size(self):
+        return self._num_units
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    def _input_depth(self, inputs_shape) -> int:
+        depth = tf1.dimension_value(tf.TensorShape(inputs_shape)[1])
+        if depth is None:
+            raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {inputs_shape}")
+        return depth
+
+    def _recurrent_row(self, name: str, width: int):
+        return self.add_weight(name, shape=[1, width],
+                               initializer=tf1.random_uniform_initializer(minval=-1, maxval=1, dtype=self.dtype))
+
+    def _bias(self, name: str, width: int, default):
+        return self.add_weight(name, shape=[width], initializer=self._bias_initializer or default)
+
+
+class IndRNNCell(_IndependentCell):
+    """TF1's tf.contrib.rnn.IndRNNCell (Li et al. 2018): h = act(x @ kernel_w + u * h_prev + bias)."""
+
+    def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None):
+        super().__init__(num_units, activation=activation, reuse=reuse, name=name, dtype=dtype)
+
+    def build(self, inputs_shape):
+        depth = self._input_depth(inputs_shape)
+        self._kernel_w = self.add_weight("kernel_w", shape=[depth, self._num_units])
+        self._kernel_u = self._recurrent_row("kernel_u", self._num_units)
+        self._bias_v = self.add_weight("bias", shape=[self._num_units], initializer=tf1.zeros_initializer())
+        self.built = True
+
+    def call(self, inputs, state):
+        output = self._activation(tf.nn.bias_add(tf.matmul(inputs, self._kernel_w) + state * self._kernel_u,
+                                                 self._bias_v))
+        return output, output
+
+
+class IndyGRUCell(_IndependentCell):
+    """TF1's tf.contrib.rnn.IndyGRUCell: GRUCell with each recurrent matrix a diagonal (a row u):
+    r, u = s(x @ W + [u_r, u_z] * [h, h] + b); h' = u h + (1 - u) act(x @ W_c + u_c * r h + b_c)."""
+
+    def build(self, inputs_shape):
+        depth, units = self._input_depth(inputs_shape), self._num_units
+        self._gate_kernel_w = self.add_weight("gates/kernel_w", shape=[depth, 2 * units],
+                                              initializer=self._kernel_initializer)
+        self._gate_kernel_u = self._recurrent_row("gates/kernel_u", 2 * units)
+        self._gate_bias = self._bias("gates/bias", 2 * units, tf1.constant_initializer(1.0))
+        self._candidate_kernel_w = self.add_weight("candidate/kernel", shape=[depth, units],
+                                                   initializer=self._kernel_initializer)
+        self._candidate_kernel_u = self._recurrent_row("candidate/kernel_u", units)
+        self._candidate_bias = self._bias("candidate/bias", units, tf1.zeros_initializer())
+        self.built = True
+
+    def call(self, inputs, state):
+        gates = tf.matmul(inputs, self._gate_kernel_w) + tf.tile(state, [1, 2]) * self._gate_kernel_u
+        r, u = tf.split(tf.sigmoid(tf.nn.bias_add(gates, self._gate_bias)), 2, axis=1)
+        candidate = tf.matmul(inputs, self._candidate_kernel_w) + r * state * self._candidate_kernel_u
+        c = self._activation(tf.nn.bias_add(candidate, self._candidate_bias))
+        new_h = u * state + (1 - u) * c
+        return new_h, new_h
+
+
+class IndyLSTMCell(_IndependentCell):
+    """TF1's tf.contrib.rnn.IndyLSTMCell: BasicLSTMCell (i, j, f, o; forget_bias) with each
+    recurrent matrix a diagonal: z = x @ kernel_w + [h, h, h, h] * kernel_u + bias."""
+
+    def __init__(self, num_units, forget_bias=1.0, activation=None, reuse=None, kernel_initializer=None,
+                 bias_initializer=None, name=None, dtype=None):
+        super().__init__(num_units, activation=activation, reuse=reuse, kernel_initializer=kernel_initializer,
+                         bias_initializer=bias_initializer, name=name, dtype=dtype)
+        self._forget_bias = forget_bias
+
+    @property
+    def state_size(self):
+        return legacy_cells.LSTMStateTuple(self._num_units, self._num_units)
+
+    def build(self, inputs_shape):
+        depth, units = self._input_depth(inputs_shape), self._num_units
+        self._kernel_w = self.add_weight("kernel_w", shape=[depth, 4 * units], initializer=self._kernel_initializer)
+        self._kernel_u = self._recurrent_row("kernel_u", 4 * units)
+        self._bias_v = self._bias("bias", 4 * units, tf1.zeros_initializer())
+        self.built = True
+
+    def call(self, inputs, state):
+        c, h = state
+        z = tf.nn.bias_add(tf.matmul(inputs, self._kernel_w) + tf.tile(h, [1, 4]) * self._kernel_u, self._bias_v)
+        i, j, f, o = tf.split(z, 4, axis=1)
+        new_c = c * tf.sigmoid(f + self._forget_bias) + tf.sigmoid(i) * self._activation(j)
+        new_h = self._activation(new_c) * tf.sigmoid(o)
+        return new_h, legacy_cells.LSTMStateTuple(new_c, new_h)

@@ -2,7 +2,11 @@
 
 Most are the same objects under `tf.compat.v1.nn.rnn_cell` / `tf.compat.v1.nn` (tf-keras's legacy
 RNN cells, TF1's variable names); `stack_bidirectional_rnn` and `stack_bidirectional_dynamic_rnn`,
-gone from TensorFlow, are written again here with TF 1.15's variable names.
+gone from TensorFlow, are written again here with TF 1.15's variable names; the fused cells
+(`LSTMBlockCell`, `LSTMBlockFusedCell`, `GRUBlockCell`, `GRUBlockCellV2`) are in
+fused_rnn_cells.py on TensorFlow's fused kernels, contrib's other cells (`LayerNormBasicLSTMCell`,
+`AttentionCellWrapper`, `UGRNNCell`, `NASCell`, `HighwayWrapper`, `IndRNNCell`, `IndyGRUCell`,
+`IndyLSTMCell`) in rnn_cells.py.
 
 TF 2: `keras.layers.LSTM` / `GRU` / `SimpleRNN`, `keras.layers.Bidirectional`.
 """
@@ -12,7 +16,9 @@ from typing import Any, Sequence
 
 
 def names(env) -> dict[str, Any]:
-    """TF 1.x's tf.contrib.rnn names that tf.compat.v1 still has, and the two it lost."""
+    """TF 1.x's tf.contrib.rnn names that tf.compat.v1 still has, and those it lost."""
+    from rnn_tf1.tf1 import fused_rnn_cells, rnn_cells
+
     tf1 = env.tf1
     provided = {name: getattr(tf1.nn.rnn_cell, name) for name in (
         "RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
@@ -62,6 +68,8 @@ def names(env) -> dict[str, Any]:
 
     provided["stack_bidirectional_rnn"] = stack_bidirectional_rnn
     provided["stack_bidirectional_dynamic_rnn"] = stack_bidirectional_dynamic_rnn
+    provided.update({name: getattr(fused_rnn_cells, name) for name in fused_rnn_cells.__all__})
+    provided.update({name: getattr(rnn_cells, name) for name in rnn_cells.__all__})
     return provided
 
 

@@ -102,7 +102,9 @@ def install_kernel(name: str = KERNEL_NAME, user: bool = False, sys_prefix: bool
     from ipykernel.kernelspec import write_kernel_spec
     from jupyter_client.kernelspec import KernelSpecManager
 
-    manager = KernelSpecManager()
+    quiet = logging.getLogger("rnn_tf1.jupyter.kernelspec")  # jupyter_client's own search-path warning: the note below says more
+    quiet.setLevel(logging.ERROR)
+    manager = KernelSpecManager(log=quiet)
     user, prefix = _location(user, sys_prefix, prefix)
     kernels_dir = _kernels_dir(manager, user, prefix)
     existing = _spec_at(manager, kernels_dir, name)

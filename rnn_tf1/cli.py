@@ -322,11 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(func=cmd_train)
 
     run = sub.add_parser(
-        "run", help="run a TF1-era script unchanged (import tensorflow as tf gives TF 1.x's API)",
+        "run", help="run a TF1-era script or notebook unchanged (import tensorflow as tf gives TF 1.x's API)",
         description="Run SCRIPT as `python SCRIPT` would, with `import tensorflow as tf` giving TF 1.x's "
                     "API in graph mode, tf.contrib.rnn and tensorflow.examples.tutorials.mnist.input_data. "
                     "The script's own arguments go after --.",
-        epilog="example: rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log")
+        epilog="example: rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log\n"
+               "A NOTEBOOK.ipynb runs every code cell on the TF1 kernel (see rnn-tf1 kernel): stdout is what "
+               "its cells print; the executed copy goes to --out.")
     run.add_argument("script", help="the TF1 script (a .py file) or notebook (a .ipynb file)")
     run.add_argument("script_args", nargs="*", metavar="-- SCRIPT_ARGS", help="arguments for the script")
     run.add_argument("--seed", type=option_type("seed"), default=None,

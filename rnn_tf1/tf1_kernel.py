@@ -102,7 +102,8 @@ def install_kernel(name: str = KERNEL_NAME, user: bool = False, sys_prefix: bool
     from ipykernel.kernelspec import write_kernel_spec
     from jupyter_client.kernelspec import KernelSpecManager
 
-    quiet = logging.getLogger("rnn_tf1.jupyter.kernelspec")  # jupyter_client's own search-path warning: the note below says more
+    # jupyter_client's own search-path warning is silenced: the note below also says what to do.
+    quiet = logging.getLogger("rnn_tf1.jupyter.kernelspec")
     quiet.setLevel(logging.ERROR)
     manager = KernelSpecManager(log=quiet)
     user, prefix = _location(user, sys_prefix, prefix)

@@ -47,7 +47,8 @@ def test_the_tutorial_notebook_prints_what_rnn_tf1_train_prints(tmp_path):
     assert train.returncode == 0, train.stderr
     assert proc.stdout == train.stdout
     assert proc.stdout.count("\n") == 4 and proc.stdout.startswith("Step 1, Minibatch Loss= ")
-    note = f"rnn-tf1: note: {notebook} names the kernel python2 (Python 2); running it on {tf1_kernel.DISPLAY_NAME}"
+    note = (f"rnn-tf1: note: {notebook} names the kernel python2 (Python 2); running it on "
+            f"{tf1_kernel.DISPLAY_NAME}")
     assert proc.stderr.count("names the kernel") == 1 and note in proc.stderr.splitlines()
     assert f"rnn-tf1: executed notebook: {executed} (10 code cells, 1 figure)" in proc.stderr.splitlines()
 
@@ -61,7 +62,8 @@ def test_the_tutorial_notebook_prints_what_rnn_tf1_train_prints(tmp_path):
     assert pixels.shape[2] in (3, 4) and pixels[..., :3].std() > 0.05  # a drawn chart, not a blank canvas
     # Never over an existing file: the same --out again is one line, before any kernel starts.
     again = cli_in_process("run", notebook, "--out", str(executed))
-    assert again.returncode == 2 and again.stderr == f"rnn-tf1: error: {executed} already exists; choose another --out\n"
+    assert again.returncode == 2
+    assert again.stderr == f"rnn-tf1: error: {executed} already exists; choose another --out\n"
 
 
 def test_a_failing_cell_names_the_cell_and_keeps_the_executed_copy(tmp_path):
@@ -70,7 +72,8 @@ def test_a_failing_cell_names_the_cell_and_keeps_the_executed_copy(tmp_path):
     proc = run_cli("run", notebook, "--out", str(executed))
     assert proc.returncode == 1 and proc.stdout == "before the failing cell\n", proc.stderr
     lines = proc.stderr.splitlines()
-    assert lines[-1] == f"rnn-tf1: error: {notebook}: cell 2 (counts = {{\"train\": 55000}}) raised KeyError: 'validation'"
+    assert lines[-1] == (f"rnn-tf1: error: {notebook}: cell 2 (counts = {{\"train\": 55000}}) "
+                         "raised KeyError: 'validation'")
     assert lines[-2] == f"rnn-tf1: executed notebook (up to cell 2): {executed}"
     assert "----> 2 print(\"validation:\", counts[\"validation\"])" in proc.stderr  # IPython's traceback, no colours
     assert "\x1b[" not in proc.stderr
@@ -138,7 +141,7 @@ def test_the_kernelspec_in_a_prefix_is_listed_started_and_used_by_nbclient(tmp_p
                    resources={"metadata": {"path": str(folder)}}).execute()
     text = ["".join(o.text for o in c.outputs if o.output_type == "stream" and o.name == "stdout")
             for c in nb.cells if c.cell_type == "code"]
-    assert text[0] in ("backend: inline\n", f"backend: {tf1_kernel.INLINE_BACKEND}\n")  # the name varies by IPython
+    assert text[0] in ("backend: inline\n", f"backend: {tf1_kernel.INLINE_BACKEND}\n")  # IPython's name varies
     assert text[1] == "graph mode: True False BasicLSTMCell\n"
     assert "CPU times: " in text[2] and "Wall time: " in text[2] and text[2].endswith(f"total: {sum(range(1000))}\n")
     assert text[3].split() == ["magics.ipynb"]  # !ls in the notebook's folder
@@ -149,7 +152,8 @@ def test_the_kernelspec_in_a_prefix_is_listed_started_and_used_by_nbclient(tmp_p
     assert removed.returncode == 0 and f"removed from {kernels / 'rnn-tf1'}" in removed.stderr, removed.stderr
     assert "rnn-tf1" not in KernelSpecManager().find_kernel_specs()
     again = cli_in_process("kernel", "remove", "--prefix", prefix)
-    assert again.returncode == 1 and again.stderr == f"rnn-tf1: error: no kernel named rnn-tf1 in {kernels}: nothing removed\n"
+    assert again.returncode == 1
+    assert again.stderr == f"rnn-tf1: error: no kernel named rnn-tf1 in {kernels}: nothing removed\n"
 
 
 def test_kernel_install_and_remove_never_touch_another_kernel(tmp_path):

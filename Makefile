@@ -48,7 +48,7 @@ OPTIMIZER ?=
 IMPL ?=
 ARGS ?=
 
-.PHONY: install lock data train run test fidelity bench cells gradients export notebook tensorboard clean-venv help
+.PHONY: install lock data train run test fidelity bench cells gradients export notebook kernel tensorboard clean-venv help
 
 help:
 	@echo "make train [OPTIMIZER=gd|adam] [ARGS='--seed 1 ...']   train the tutorial's LSTM"
@@ -62,6 +62,7 @@ help:
 	@echo "make gradients                                        ||dL/dh_t|| per time step of fresh cells (log-scale chart)"
 	@echo "make export RUN=RUN_DIR [FORMAT=savedmodel|keras|tflite] [OUT=PATH]   the model for other programs"
 	@echo "make notebook                                         execute the tutorial notebook (full schedule)"
+	@echo "make kernel                                           the Jupyter kernel \"TF 1.x API (rnn-tf1)\" in .venv (jupyter lab, VS Code)"
 	@echo "make tensorboard                                      serve the runs' TensorBoard summaries"
 	@echo "make lock                                             refresh constraints.txt, the exact versions make installs"
 
@@ -124,6 +125,13 @@ export: data
 notebook: data
 	@mkdir -p runs
 	@$(PY) scripts/run_notebook.py notebooks/rnn_tf1_tutorial.ipynb runs/rnn_tf1_tutorial.executed.ipynb $(ARGS)
+
+# The Jupyter kernel with TF 1.x's API, registered in .venv/share/jupyter/kernels so that a Jupyter
+# or VS Code using this environment lists it; `rnn-tf1 kernel install --user` reaches every Jupyter.
+kernel: $(STAMP)
+	@$(PY) -c "import ipykernel, nbclient" 2>/dev/null || { $(lock_args); \
+	  $(PIP_INSTALL) $$lock $${lock:+--build-constraint $(LOCK)} -e '.[notebook]' >&2; }
+	@$(PY) -m rnn_tf1 kernel install --sys-prefix
 
 tensorboard: $(STAMP)
 	@$(PY) -c "import tensorboard" 2>/dev/null || { $(lock_args); \

@@ -153,9 +153,29 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from rnn_tf1.notebook_runner import is_notebook, run_notebook
     from rnn_tf1.script_runner import run_script
+    if is_notebook(args.script):
+        for given, option, why in ((args.figures, "--figures", "its figures are inline in the executed copy (--out)"),
+                                   (args.script_args, "-- ARGS", "a notebook has no command-line arguments")):
+            if given:
+                raise UsageError(f"{option} is for scripts, not notebooks: {why}")
+        return run_notebook(args.script, seed=args.seed, data_dir=args.data_dir, out=args.out)
+    if args.out:
+        raise UsageError("--out is for notebooks (the executed copy); a script's output is its stdout")
     return run_script(args.script, args.script_args, seed=args.seed, data_dir=args.data_dir,
                       figures_dir=args.figures)
+
+
+def cmd_kernel(args: argparse.Namespace) -> int:
+    from rnn_tf1 import tf1_kernel
+    if args.action == "install":
+        path = tf1_kernel.install_kernel(args.name, args.user, args.sys_prefix, args.prefix)
+        log.info("kernel %s (%s) installed in %s", args.name, tf1_kernel.DISPLAY_NAME, path)
+    else:
+        log.info("kernel %s removed from %s", args.name,
+                 tf1_kernel.remove_kernel(args.name, args.user, args.sys_prefix, args.prefix))
+    return 0
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -303,12 +323,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(func=cmd_train)
 
     run = sub.add_parser(
-        "run", help="run a TF1-era script unchanged (import tensorflow as tf gives TF 1.x's API)",
+        "run", help="run a TF1-era script or notebook unchanged (import tensorflow as tf gives TF 1.x's API)",
         description="Run SCRIPT as `python SCRIPT` would, with `import tensorflow as tf` giving TF 1.x's "
                     "API in graph mode, tf.contrib.rnn and tensorflow.examples.tutorials.mnist.input_data. "
                     "The script's own arguments go after --.",
-        epilog="example: rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log")
-    run.add_argument("script", help="the TF1 script (a .py file)")
+        epilog="example: rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log\n"
+               "A NOTEBOOK.ipynb runs every code cell on the TF1 kernel (see rnn-tf1 kernel): stdout is what "
+               "its cells print; the executed copy goes to --out.")
+    run.add_argument("script", help="the TF1 script (a .py file) or notebook (a .ipynb file)")
     run.add_argument("script_args", nargs="*", metavar="-- SCRIPT_ARGS", help="arguments for the script")
     run.add_argument("--seed", type=option_type("seed"), default=None,
                      help="seed the script's run so that it repeats: its graphs (the default one and "
@@ -320,7 +342,23 @@ def build_parser() -> argparse.ArgumentParser:
                      help="MNIST folder to use instead of the one the script names")
     run.add_argument("--figures", default=None, metavar="DIR",
                      help="where plt.show() saves the figures as PNGs (default the current folder)")
+    run.add_argument("--out", default=None, metavar="EXECUTED.ipynb",
+                     help="a notebook's executed copy, outputs and figures included (a new file; "
+                          "default NOTEBOOK.executed.ipynb beside it)")
     run.set_defaults(func=cmd_run)
+
+    kernel = sub.add_parser("kernel", help="install or remove the Jupyter kernel with TF 1.x's API",
+                            description="Register the Jupyter kernel \"Python 3 · TF 1.x API (rnn-tf1)\": "
+                                        "IPython with `import tensorflow as tf` giving TF 1.x's API, as under "
+                                        "`rnn-tf1 run`, and figures inline.")
+    kernel.add_argument("action", choices=("install", "remove"))
+    where = kernel.add_mutually_exclusive_group()
+    where.add_argument("--user", action="store_true", help="the user's Jupyter folder (install's default)")
+    where.add_argument("--sys-prefix", action="store_true",
+                       help="this Python environment's share/jupyter (what `make kernel` uses)")
+    where.add_argument("--prefix", default=None, metavar="DIR", help="DIR/share/jupyter/kernels")
+    kernel.add_argument("--name", default="rnn-tf1", help="the kernelspec's name (default rnn-tf1)")
+    kernel.set_defaults(func=cmd_kernel)
 
     plot = sub.add_parser("plot", help="draw the tutorial's chart from a run directory or a log")
     plot.add_argument("target", help="run directory or log file in the tutorial's format")

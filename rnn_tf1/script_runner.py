@@ -30,7 +30,7 @@ def check_script(path: str) -> str:
     if os.path.isdir(path):
         raise UsageError(f"{path}: is a folder, not a Python script")
     if not path.endswith(".py"):
-        raise UsageError(f"{path}: not a Python file (expected a name ending in .py)")
+        raise UsageError(f"{path}: not a Python file (expected a name ending in .py, or .ipynb for a notebook)")
     try:
         with open(path, "rb") as fh:
             source = fh.read()

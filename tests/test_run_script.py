@@ -133,7 +133,7 @@ def test_the_scripts_arguments_file_and_folder(tmp_path):
 @pytest.mark.parametrize("name, content, needle", [
     ("missing.py", None, "missing.py: no such script"),
     ("folder.py", "DIR", "folder.py: is a folder, not a Python script"),
-    ("notes.txt", "print(1)\n", "notes.txt: not a Python file (expected a name ending in .py)"),
+    ("notes.txt", "print(1)\n", "notes.txt: not a Python file (expected a name ending in .py, or .ipynb for a notebook)"),
     ("broken.py", "import tensorflow as tf\nx = (\n", "broken.py:2: syntax error: "),
     ("binary.py", b"\x00\x01\x02", "binary.py: not a Python file"),
 ])

@@ -28,11 +28,14 @@ from rnn_tf1.tf1.namespace import MissingModuleFinder, Namespace, TF1ModuleMissi
 __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 
 # Each TF 1.x module provided here -> the module of this package whose `names(env)` builds it (a
-# mapping of its names), built on the script's first use.  Parent packages (`tensorflow.contrib`)
-# are made as needed.
+# mapping of its names), built on the script's first use; "module:function" names another builder
+# of that module (one module may provide two namespaces that share their names).  Parent packages
+# (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
+    "tensorflow.contrib.layers": "contrib_layers",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.seq2seq": "seq2seq",
+    "tensorflow.contrib.slim": "contrib_layers:slim_names",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",
 }
 
@@ -46,9 +49,11 @@ class Env:
     data_dir: str | None = None
 
 
-def _loader(module_name: str, env: Env):
+def _loader(builder: str, env: Env):
+    module_name, _, function = builder.partition(":")
+
     def load():
-        return importlib.import_module(f"{__name__}.{module_name}").names(env)
+        return getattr(importlib.import_module(f"{__name__}.{module_name}"), function or "names")(env)
     return load
 
 

@@ -8,7 +8,9 @@ and shapes, as TF 1.15 had them):
   `tf.train.GradientDescentOptimizer`, ...), plus `tf.contrib` and `tf.examples`;
   `import tensorflow.compat.v1 as tf` keeps working;
 - one module of this package per TF 1.x namespace that TensorFlow lost (NAMESPACES below), each
-  a thin layer over what `tf.compat.v1`, tf-keras or a library already has.
+  a thin layer over what `tf.compat.v1`, tf-keras or a library already has;
+- numpy 1's names and keywords that numpy 2 removed (`np.float`, `np.asscalar`, ...), each noted
+  once on stderr (habits.py).
 
 A name this environment does not provide raises `TF1NameMissing` naming it, and what to use
 instead (hints.py), never a bare AttributeError deep inside TensorFlow.
@@ -67,7 +69,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     """
     import tensorflow as real_tf  # the real package, imported once with tf_env's settings
 
-    from rnn_tf1.tf1 import seeding
+    from rnn_tf1.tf1 import habits, seeding
 
     tf1 = real_tf.compat.v1
     env = Env(tf1, seed, data_dir)
@@ -79,6 +81,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     seeding.restore_default_initializer(tf1)
     tf1.reset_default_graph()
     seeding.seed(env)
+    habits.install(env)  # numpy 1's removed names, for the script only (never for rnn-tf1 train)
 
     tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
                    __version__=real_tf.__version__)

@@ -354,3 +354,58 @@ def test_repair_touches_only_tf_slims_modules(layers):
     assert not hasattr(ops, "Tensor")  # TensorFlow itself is left as it is
     assert slim_utils.ops.Tensor is tf.Tensor and slim_utils.ops.GraphKeys is ops.GraphKeys
     assert slim_layers.normalization_layers.BatchNormalization is tf1.layers.BatchNormalization
+
+
+# --- the fixtures, run as a user runs them: `rnn-tf1 run SCRIPT` (each a process of its own) ---
+
+def test_mnist_mlp_and_cnn_fixture_learns_with_tf1_names_and_repeats_when_seeded():
+    from test_run_script import run_script
+    runs = [run_script("mnist_contrib_layers.py", seed=3, script_args=["30"]) for _ in range(2)]
+    for proc in runs:
+        assert proc.returncode == 0, proc.stderr
+    assert runs[0].stdout == runs[1].stdout  # seeded: the same weights, batches and dropout masks
+    names, *lines = runs[0].stdout.splitlines()
+    assert names.split()[1:] == [
+        "mlp/fully_connected/weights", "mlp/fully_connected/biases", "mlp/fully_connected_1/weights",
+        "mlp/fully_connected_1/biases", "cnn/Conv/weights", "cnn/Conv/BatchNorm/beta",
+        "cnn/Conv/BatchNorm/moving_mean", "cnn/Conv/BatchNorm/moving_variance", "cnn/fully_connected/weights",
+        "cnn/fully_connected/biases"]  # conv2d with a normalizer has no biases, as in TF1
+    for model in ("mlp", "cnn"):
+        losses = [float(line.split()[2]) for line in lines if line.split()[:2] != [model, "accuracy"]
+                  and line.startswith(model + " ")]
+        assert len(losses) == 30 and np.mean(losses[-5:]) < 0.6 * np.mean(losses[:5]), (model, losses)
+    accuracy = float(lines[-1].split()[-1])
+    assert lines[-1].startswith("cnn accuracy") and accuracy > 0.5  # batch_norm's moving statistics at test
+
+
+def test_lstm_csv_regressor_checkpoint_restores_in_a_second_process_and_numpy_habits_are_noted_once(tmp_path):
+    from test_run_script import run_script
+    trained = run_script("lstm_csv_regressor.py", seed=0, script_args=["train", str(tmp_path), "60"])
+    assert trained.returncode == 0, trained.stderr
+    restored = run_script("lstm_csv_regressor.py", script_args=["restore", str(tmp_path)])
+    assert restored.returncode == 0, restored.stderr
+    # numpy 1's habits computed numpy 1's values
+    t = np.arange(200, dtype=float)
+    series = np.sin(t / 8.0) + 0.01 * t
+    first = trained.stdout.splitlines()[0]
+    assert first == "windows 190 of 10 values, mean target %.6f" % series[10:].astype(np.float32).mean()
+    for habit in ("np.float", "np.reshape(a, newshape=...)", "np.product", "np.asscalar"):
+        assert trained.stderr.count(f"rnn-tf1: numpy 1 habit: {habit} is gone") == 1, trained.stderr
+    losses = [float(line.split()[3]) for line in trained.stdout.splitlines() if line.startswith("step ")]
+    assert losses[-1] < 0.1 * losses[0]
+    # TF1's names, and the checkpoint written by one process gives the same predictions in another
+    lines = {line.split()[0]: line for line in trained.stdout.splitlines()[1:]}
+    assert lines["variables"] == ("variables rnn/lstm_cell/kernel rnn/lstm_cell/bias fully_connected/weights "
+                                  "fully_connected/biases")
+    assert "Restoring parameters from" in restored.stderr
+    again = {line.split()[0]: line for line in restored.stdout.splitlines()[1:]}
+    assert again["predictions"] == lines["predictions"] and again["variables"] == lines["variables"]
+    assert len(lines["predictions"].split()) == 6
+
+
+def test_numpy_habits_stay_out_of_processes_that_do_not_install_them():
+    """The port (rnn-tf1 train) and this pytest process never call install(): numpy stays numpy 2."""
+    with pytest.raises(AttributeError):
+        np.float  # noqa: B018
+    with pytest.raises(TypeError):
+        np.reshape(np.zeros(4), newshape=(2, 2))

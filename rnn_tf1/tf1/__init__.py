@@ -8,7 +8,9 @@ and shapes, as TF 1.15 had them):
   `tf.train.GradientDescentOptimizer`, ...), plus `tf.contrib` and `tf.examples`;
   `import tensorflow.compat.v1 as tf` keeps working;
 - one module of this package per TF 1.x namespace that TensorFlow lost (NAMESPACES below), each
-  a thin layer over what `tf.compat.v1`, tf-keras or a library already has.
+  a thin layer over what `tf.compat.v1`, tf-keras or a library already has;
+- numpy 1's names and keywords that numpy 2 removed (`np.float`, `np.asscalar`, ...), each noted
+  once on stderr (habits.py).
 
 A name this environment does not provide raises `TF1NameMissing` naming it, and what to use
 instead (hints.py), never a bare AttributeError deep inside TensorFlow.
@@ -28,11 +30,14 @@ from rnn_tf1.tf1.namespace import MissingModuleFinder, Namespace, TF1ModuleMissi
 __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 
 # Each TF 1.x module provided here -> the module of this package whose `names(env)` builds it (a
-# mapping of its names), built on the script's first use.  Parent packages (`tensorflow.contrib`)
-# are made as needed.
+# mapping of its names), built on the script's first use; "module:function" names another builder
+# of that module (one module may provide two namespaces that share their names).  Parent packages
+# (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
+    "tensorflow.contrib.layers": "contrib_layers",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.seq2seq": "seq2seq",
+    "tensorflow.contrib.slim": "contrib_layers:slim_names",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",
 }
 
@@ -46,9 +51,11 @@ class Env:
     data_dir: str | None = None
 
 
-def _loader(module_name: str, env: Env):
+def _loader(builder: str, env: Env):
+    module_name, _, function = builder.partition(":")
+
     def load():
-        return importlib.import_module(f"{__name__}.{module_name}").names(env)
+        return getattr(importlib.import_module(f"{__name__}.{module_name}"), function or "names")(env)
     return load
 
 
@@ -62,7 +69,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     """
     import tensorflow as real_tf  # the real package, imported once with tf_env's settings
 
-    from rnn_tf1.tf1 import seeding, sessions
+    from rnn_tf1.tf1 import habits, seeding, sessions
 
     tf1 = real_tf.compat.v1
     env = Env(tf1, seed, data_dir)
@@ -74,6 +81,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     seeding.restore_default_initializer(tf1)
     tf1.reset_default_graph()
     seeding.seed(env)
+    habits.install(env)  # numpy 1's removed names, for the script only (never for rnn-tf1 train)
 
     tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
                    __version__=real_tf.__version__, **sessions.install(env))

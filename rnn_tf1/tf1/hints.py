@@ -3,9 +3,13 @@ missing dotted name's prefix (the longest matching prefix wins)."""
 from __future__ import annotations
 
 HINTS = {
-    "tensorflow.contrib.slim": "use the tf-slim package (pip install tf-slim; import tf_slim as slim) instead",
+    "tensorflow.contrib.slim": "tf.contrib.slim here is the tf-slim package (1.1.0), which lacks it; "
+                               "rewrite with tf.layers (tf.compat.v1.layers) or tf.keras",
+    "tensorflow.contrib.slim.nets": "use tf.keras.applications (VGG, ResNet, Inception, MobileNet) instead",
     "tensorflow.contrib.learn": "use tf.estimator or Keras instead",
-    "tensorflow.contrib.layers": "use tf.layers (tf.compat.v1.layers) or the tf-slim package instead",
+    "tensorflow.contrib.layers": "tf.contrib.layers here is the tf-slim package's (1.1.0), which lacks it; "
+                                 "feature columns: use tf.feature_column (tf.compat.v1.feature_column), "
+                                 "otherwise tf.layers (tf.compat.v1.layers)",
     "tensorflow.contrib.keras": "use tf.keras instead",
     "tensorflow.contrib.distributions": "use the tensorflow-probability package instead",
     "tensorflow.contrib.seq2seq": "use the tensorflow-addons package (tfa.seq2seq), or a rewrite instead",

@@ -153,8 +153,11 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from rnn_tf1.script_runner import run_script
+    if args.report is None and (args.report_format or args.force):
+        raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
+    report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
     return run_script(args.script, args.script_args, seed=args.seed, data_dir=args.data_dir,
-                      figures_dir=args.figures)
+                      figures_dir=args.figures, report=report)
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -316,6 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="MNIST folder to use instead of the one the script names")
     run.add_argument("--figures", default=None, metavar="DIR",
                      help="where plt.show() saves the figures as PNGs (default the current folder)")
+    run.add_argument("--report", default=None, metavar="PATH",
+                     help="after the run (whatever its exit status) write the TF1 names the script used, where "
+                          "each comes from today and its TensorFlow 2 replacement: Markdown at PATH and JSON "
+                          "beside it (PATH with .json); never over an existing file without --force")
+    run.add_argument("--report-format", choices=("markdown", "json"), default=None,
+                     help="json: write only the JSON report, at PATH (default markdown, with the JSON beside it)")
+    run.add_argument("--force", action="store_true", help="with --report: replace existing report files")
     run.set_defaults(func=cmd_run)
 
     plot = sub.add_parser("plot", help="draw the tutorial's chart from a run directory or a log")

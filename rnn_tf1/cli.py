@@ -237,6 +237,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from rnn_tf1.mnist_data import load_mnist_arrays
     from rnn_tf1.studies import bench
     load_mnist_arrays(default_data_dir())  # fetch/verify once, before the workers start
+    if args.report_overhead:  # what `rnn-tf1 run --report` costs, instead of the training-step bench
+        out = run_files.new_output_file(args.out, "bench-report.json")
+        result = bench.report_overhead(args.report_overhead, args.repeats)
+        print(bench.report_overhead_table(result))
+        run_files.write_json(run_files.make_parent(out), result)
+        log.info("bench report: %s", out)
+        return 0
     out = run_files.new_output_file(args.out, "bench.json")
     report = bench.run_bench(args.warmup, args.windows, args.steps_per_window)
     print(bench.table(report))
@@ -377,6 +384,11 @@ def build_parser() -> argparse.ArgumentParser:
     be.add_argument("--windows", type=option_type("positive"), default=5, help="timed windows; the median counts (default 5)")
     be.add_argument("--steps-per-window", type=option_type("positive"), default=20, help="steps per window (default 20)")
     be.add_argument("--out", default=None, help="JSON report path (default runs/DATE-TIME-bench.json)")
+    be.add_argument("--report-overhead", type=option_type("positive"), default=None, metavar="STEPS",
+                    help="instead: time tests/tf1_scripts/tutorial_gd.py for STEPS steps under `rnn-tf1 run`, "
+                         "without and with --report, and print the ratio (the tutorial: 10000)")
+    be.add_argument("--repeats", type=option_type("positive"), default=3,
+                    help="with --report-overhead: runs of each kind, alternating (default 3)")
     be.set_defaults(func=cmd_bench)
 
     gr = sub.add_parser("gradients", help="||dL/dh_t|| for each time step t, one line per cell (log scale)")

@@ -221,3 +221,21 @@ def test_the_table_covers_the_tf1_rnn_namespaces():
     assert report.table_key("tf.contrib.slim.fully_connected") == "tf.contrib.layers.fully_connected"
     assert report.table_key("tf.compat.v1.nn.rnn_cell.BasicLSTMCell") == "tf.contrib.rnn.BasicLSTMCell"
     assert report.table_key("tf.no_such_name") is None
+
+
+def test_the_report_overhead_bench_alternates_runs_and_takes_the_ratio_of_medians(monkeypatch):
+    """The bench's bookkeeping, on stand-in runs (the real timing is for a quiet machine: `rnn-tf1
+    bench --report-overhead 10000`)."""
+    from rnn_tf1.studies import bench
+    commands, walls = [], iter([10.0, 10.4, 12.0, 12.2, 11.0, 11.6])
+
+    def fake_run(command):
+        commands.append(command)
+        return next(walls), "Step 1, ...\n"
+    monkeypatch.setattr(bench, "_timed_run", fake_run)
+    result = bench.report_overhead(steps=7, repeats=3)
+    assert ["--report" in c for c in commands] == [False, True] * 3
+    assert all(c[-2:] == ["--", "7"] and c[c.index("run") + 1] == bench.REPORT_SCRIPT for c in commands)
+    assert result["plain_s"] == [10.0, 12.0, 11.0] and result["report_s"] == [10.4, 12.2, 11.6]
+    assert result["ratio"] == pytest.approx(np.median([10.4, 12.2, 11.6]) / np.median([10.0, 12.0, 11.0]))
+    assert result["stdout_identical"] and "ratio 1.055" in bench.report_overhead_table(result)

@@ -329,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report", default=None, metavar="PATH",
                      help="after the run (whatever its exit status) write the TF1 names the script used, where "
                           "each comes from today and its TensorFlow 2 replacement: Markdown at PATH and JSON "
-                          "beside it (PATH with .json); never over an existing file without --force")
+                          "beside it (migrate.md: migrate.json); never over an existing file without --force")
     run.add_argument("--report-format", choices=("markdown", "json"), default=None,
                      help="json: write only the JSON report, at PATH (default markdown, with the JSON beside it)")
     run.add_argument("--force", action="store_true", help="with --report: replace existing report files")

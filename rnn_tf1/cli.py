@@ -155,16 +155,20 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from rnn_tf1.notebook_runner import is_notebook, run_notebook
     from rnn_tf1.script_runner import run_script
+    if args.report is None and (args.report_format or args.force):
+        raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
+    report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
     if is_notebook(args.script):
         for given, option, why in ((args.figures, "--figures", "its figures are inline in the executed copy (--out)"),
-                                   (args.script_args, "-- ARGS", "a notebook has no command-line arguments")):
+                                   (args.script_args, "-- ARGS", "a notebook has no command-line arguments"),
+                                   (args.report, "--report", "it records the names a script's own code reaches")):
             if given:
                 raise UsageError(f"{option} is for scripts, not notebooks: {why}")
         return run_notebook(args.script, seed=args.seed, data_dir=args.data_dir, out=args.out)
     if args.out:
         raise UsageError("--out is for notebooks (the executed copy); a script's output is its stdout")
     return run_script(args.script, args.script_args, seed=args.seed, data_dir=args.data_dir,
-                      figures_dir=args.figures)
+                      figures_dir=args.figures, report=report)
 
 
 def cmd_kernel(args: argparse.Namespace) -> int:
@@ -255,6 +259,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from rnn_tf1.mnist_data import load_mnist_arrays
     from rnn_tf1.studies import bench
     load_mnist_arrays(default_data_dir())  # fetch/verify once, before the workers start
+    if args.report_overhead:  # what `rnn-tf1 run --report` costs, instead of the training-step bench
+        out = run_files.new_output_file(args.out, "bench-report.json")
+        result = bench.report_overhead(args.report_overhead, args.repeats)
+        print(bench.report_overhead_table(result))
+        run_files.write_json(run_files.make_parent(out), result)
+        log.info("bench report: %s", out)
+        return 0
     out = run_files.new_output_file(args.out, "bench.json")
     report = bench.run_bench(args.warmup, args.windows, args.steps_per_window)
     print(bench.table(report))
@@ -345,6 +356,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None, metavar="EXECUTED.ipynb",
                      help="a notebook's executed copy, outputs and figures included (a new file; "
                           "default NOTEBOOK.executed.ipynb beside it)")
+    run.add_argument("--report", default=None, metavar="PATH",
+                     help="after the run (whatever its exit status) write the TF1 names the script used, where "
+                          "each comes from today and its TensorFlow 2 replacement: Markdown at PATH and JSON "
+                          "beside it (migrate.md: migrate.json); never over an existing file without --force")
+    run.add_argument("--report-format", choices=("markdown", "json"), default=None,
+                     help="json: write only the JSON report, at PATH (default markdown, with the JSON beside it)")
+    run.add_argument("--force", action="store_true", help="with --report: replace existing report files")
     run.set_defaults(func=cmd_run)
 
     kernel = sub.add_parser("kernel", help="install or remove the Jupyter kernel with TF 1.x's API",
@@ -409,6 +427,11 @@ def build_parser() -> argparse.ArgumentParser:
     be.add_argument("--windows", type=option_type("positive"), default=5, help="timed windows; the median counts (default 5)")
     be.add_argument("--steps-per-window", type=option_type("positive"), default=20, help="steps per window (default 20)")
     be.add_argument("--out", default=None, help="JSON report path (default runs/DATE-TIME-bench.json)")
+    be.add_argument("--report-overhead", type=option_type("positive"), default=None, metavar="STEPS",
+                    help="instead: time tests/tf1_scripts/tutorial_gd.py for STEPS steps under `rnn-tf1 run`, "
+                         "without and with --report, and print the ratio (the tutorial: 10000)")
+    be.add_argument("--repeats", type=option_type("positive"), default=3,
+                    help="with --report-overhead: runs of each kind, alternating (default 3)")
     be.set_defaults(func=cmd_bench)
 
     gr = sub.add_parser("gradients", help="||dL/dh_t|| for each time step t, one line per cell (log scale)")

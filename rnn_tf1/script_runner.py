@@ -8,7 +8,9 @@ The script runs as `python SCRIPT.py` would run it: as `__main__`, with its own 
   (`SCRIPT-figureN.png`, never over an existing file), names it on stderr and closes it;
 - the script's own exceptions end with Python's traceback of the script (rnn_tf1's frames
   cut off), exit status 1; a TF1 name the environment lacks ends with one line naming the
-  name and the script's file:line that used it, exit status 1.
+  name and the script's file:line that used it, exit status 1;
+- with `report=(PATH, FORMAT, force)` (`--report`), the TF1 names the script reached are recorded
+  while it runs and written to PATH afterwards, whatever its exit status (rnn_tf1/tf1/report.py).
 """
 from __future__ import annotations
 
@@ -99,14 +101,26 @@ def _user_location(tb, script: str) -> str:
     return where or script
 
 
+def _command(path: str, script_args: list[str], seed: int | None) -> list[str]:
+    """The run as a command line, for the report's header."""
+    return ["rnn-tf1", "run", path, *(["--seed", str(seed)] if seed is not None else []),
+            *(["--", *script_args] if script_args else [])]
+
+
 def run_script(path: str, script_args: list[str], seed: int | None = None, data_dir: str | None = None,
-               figures_dir: str | None = None) -> int:
+               figures_dir: str | None = None, report: tuple[str, str, bool] | None = None) -> int:
     """Run `path` as __main__ in the TF1 environment; returns its exit status."""
     check_script(path)
     figures_dir = figures_dir or os.getcwd()
     if not os.path.isdir(figures_dir):
         raise UsageError(f"--figures {figures_dir}: no such folder")
     script = os.path.abspath(path)
+    recorder = None
+    if report is not None:
+        from rnn_tf1.tf1 import report as tf1_report
+        report_paths = tf1_report.report_paths(report[0], report[1])
+        tf1_report.check_report_paths(report_paths, force=report[2])  # before the script runs
+        recorder = tf1_report.Recorder(path)
 
     import matplotlib
     matplotlib.use("Agg")  # no screen: figures are drawn off screen and saved by show()
@@ -115,6 +129,8 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
 
     from rnn_tf1 import tf1
     tf1.install(seed=seed, data_dir=data_dir)
+    if recorder is not None:
+        recorder.attach(sys.modules.values())
     # TensorFlow's own notices (deprecations the script triggers) on stderr as TF 1.x showed them.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s:tensorflow:%(message)s"))
@@ -123,21 +139,32 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
     tf_logger.propagate = False
     sys.argv = [path, *script_args]
     sys.path[0] = os.path.dirname(script)
+    status = 1  # unless the script ends
     try:
         runpy.run_path(path, run_name="__main__")
+        status = 0
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
-            return exc.code or 0
-        print(exc.code, file=sys.stderr)
-        return 1
+            status = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
     except (tf1.TF1NameMissing, tf1.TF1ModuleMissing) as exc:
+        if recorder is not None:
+            recorder.failed(exc)
         raise UserError(f"{_user_location(exc.__traceback__, script)}: {exc}") from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        status = 130
+        if recorder is not None:
+            recorder.failed(exc)
         raise
     except Exception as exc:  # the script's own error: its traceback, as python would print it
         sys.stdout.flush()
         sys.stderr.write(script_traceback(exc, script))
-        return 1
+        if recorder is not None:
+            recorder.failed(exc)
     finally:
         sys.stdout.flush()
-    return 0
+        if recorder is not None:  # whatever the script's exit status
+            log.info("%s", tf1_report.write_report(recorder, report_paths, report[1],
+                                                   _command(path, script_args, seed), status))
+    return status

@@ -19,6 +19,10 @@ is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS
                a floor no implementation of this model can beat on this machine
 
 Step time is the median over timed windows after a warm-up, on real MNIST minibatches.
+
+`report_overhead` (`rnn-tf1 bench --report-overhead STEPS`) is another measurement: what `rnn-tf1 run
+--report` costs, as the wall time of the tutorial-shaped script tests/tf1_scripts/tutorial_gd.py run
+for STEPS steps without and with --report, the runs alternating in the same bench.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
@@ -207,6 +212,56 @@ def table(report: dict) -> str:
         rows.append(f"sgemm: {report['step_gflop']:.2f} GFLOP per training step at "
                     f"{paths['sgemm']['gflops']:.0f} GFLOP/s")
     return "\n".join(rows)
+
+
+REPORT_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                             "tests", "tf1_scripts", "tutorial_gd.py")
+
+
+def _timed_run(command: list[str]) -> tuple[float, str]:
+    """Wall seconds and stdout of one `rnn-tf1 run` in a fresh process (TensorFlow's start-up included)."""
+    started = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=7200)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        from rnn_tf1.errors import UserError
+        raise UserError(f"{' '.join(command)}: exit status {proc.returncode}: "
+                           f"{(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
+    return wall, proc.stdout
+
+
+def report_overhead(steps: int = 10000, repeats: int = 3, seed: int = 0, script: str = REPORT_SCRIPT) -> dict:
+    """`rnn-tf1 run SCRIPT --seed SEED -- STEPS` without and with --report, `repeats` times each, the
+    two alternating (plain, report, plain, ...) so that a shared machine's drifts fall on both.  The
+    ratio is median(with) / median(without) of the whole runs' wall times; their stdouts must agree."""
+    if not os.path.isfile(script):
+        from rnn_tf1.errors import UsageError
+        raise UsageError(f"{script}: no such script (the bench runs from a checkout with tests/)")
+    from rnn_tf1.config import default_data_dir
+    times: dict[str, list[float]] = {"plain": [], "report": []}
+    outputs = set()
+    with tempfile.TemporaryDirectory(prefix="rnn-tf1-bench-report-") as scratch:
+        for k in range(repeats):
+            for mode in times:
+                folder = os.path.join(scratch, f"{mode}-{k}")
+                os.mkdir(folder)
+                command = [sys.executable, "-m", "rnn_tf1", "run", script, "--seed", str(seed), "--figures", folder,
+                           "--data-dir", default_data_dir()]
+                if mode == "report":
+                    command += ["--report", os.path.join(folder, "report.md")]
+                wall, stdout = _timed_run(command + ["--", str(steps)])
+                times[mode].append(wall)
+                outputs.add(stdout)
+    plain, with_report = (statistics.median(times[mode]) for mode in ("plain", "report"))
+    return {"script": script, "steps": steps, "repeats": repeats, "seed": seed, "plain_s": times["plain"],
+            "report_s": times["report"], "ratio": with_report / plain, "stdout_identical": len(outputs) == 1}
+
+
+def report_overhead_table(result: dict) -> str:
+    return (f"rnn-tf1 run {os.path.basename(result['script'])} -- {result['steps']}, {result['repeats']} runs each: "
+            f"without --report {statistics.median(result['plain_s']):.1f} s, with --report "
+            f"{statistics.median(result['report_s']):.1f} s (medians): ratio {result['ratio']:.3f}; stdout "
+            + ("identical" if result["stdout_identical"] else "DIFFERS"))
 
 
 def _worker_main(argv: list[str]) -> int:

@@ -310,7 +310,8 @@ class BeamSearchDecoder(Decoder):
             final_state = final_state._replace(cell_state=tf1.nest.map_structure(
                 lambda t: self._maybe_sort_array_beams(t, outputs.parent_ids, final_state.lengths),
                 final_state.cell_state))
-        return FinalBeamSearchDecoderOutput(beam_search_decoder_output=outputs, predicted_ids=predicted_ids), final_state
+        final_outputs = FinalBeamSearchDecoderOutput(beam_search_decoder_output=outputs, predicted_ids=predicted_ids)
+        return final_outputs, final_state
 
     def _merge_batch_beams(self, t, s=None):
         """(batch, beam, *s) -> (batch * beam, *s)."""

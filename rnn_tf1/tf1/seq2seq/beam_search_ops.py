@@ -34,20 +34,20 @@ def gather_tree(step_ids, parent_ids, max_sequence_lengths, end_token, name=None
         valid_steps = tf1.transpose(tf1.sequence_mask(lengths, max_time))  # (time, batch)
 
         def back_one_step(carry, step):
-            # carry: the beam each final beam sits in at this step (batch, beam), whether its path
-            # is broken by an invalid parent, and whether that happened at a later step.
+            # carry: the beam each final beam sits in at this step (batch, beam), whether its path was
+            # broken by an invalid parent at a later step; and the previous step's ids (unused).
             beam, broken, _ = carry
             ids, parents, valid = step
-            valid = tf1.expand_dims(valid, 1)  # (batch, 1)
-            beam = tf1.where(tf1.broadcast_to(valid, tf1.shape(beam)), beam, identity)
+            valid = tf1.broadcast_to(tf1.expand_dims(valid, 1), tf1.shape(beam))  # (batch, beam)
             out_of_range = tf1.logical_or(beam < 0, beam >= tf1.cast(beam_width, beam.dtype))
             safe = tf1.where(out_of_range, tf1.zeros_like(beam), beam)
             read = tf1.gather(ids, safe, batch_dims=1)
             newly_broken = tf1.logical_and(tf1.logical_and(valid, out_of_range), tf1.logical_not(broken))
             out = tf1.where(newly_broken, -tf1.ones_like(read),
-                            tf1.where(tf1.logical_or(broken, tf1.logical_not(tf1.broadcast_to(valid, tf1.shape(read)))),
+                            tf1.where(tf1.logical_or(broken, tf1.logical_not(valid)),
                                       tf1.fill(tf1.shape(read), end_token), read))
-            next_beam = tf1.gather(parents, safe, batch_dims=1)
+            # Past an entry's length every beam stays itself, so the trace starts from beam k at L - 1.
+            next_beam = tf1.where(valid, tf1.gather(parents, safe, batch_dims=1), identity)
             return next_beam, tf1.logical_or(broken, newly_broken), out
 
         start = (identity, tf1.zeros_like(identity, dtype=tf1.bool), tf1.zeros_like(identity))

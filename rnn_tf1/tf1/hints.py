@@ -12,7 +12,10 @@ HINTS = {
                                  "otherwise tf.layers (tf.compat.v1.layers)",
     "tensorflow.contrib.keras": "use tf.keras instead",
     "tensorflow.contrib.distributions": "use the tensorflow-probability package instead",
-    "tensorflow.contrib.seq2seq": "use the tensorflow-addons package (tfa.seq2seq), or a rewrite instead",
+    # tensorflow-addons no longer imports on TF 2.21 (No module named 'keras.src.engine').
+    "tensorflow.contrib.seq2seq": ("no drop-in replacement (tensorflow-addons does not import on TF 2.21); "
+                                   "rewrite that part with the provided dynamic_decode/BasicDecoder or a "
+                                   "tf.while_loop over the cell"),
     "tensorflow.contrib.legacy_seq2seq": "use a rewrite with tf.nn.dynamic_rnn instead",
     "tensorflow.contrib.eager": "use tf.compat.v1.enable_eager_execution outside rnn-tf1 run instead",
     "tensorflow.contrib.rnn": "use the cells in tf.nn.rnn_cell (BasicLSTMCell, LSTMCell, GRUCell, ...) instead",

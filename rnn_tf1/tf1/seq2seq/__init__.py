@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-SUBMODULES: tuple[str, ...] = ()
+SUBMODULES: tuple[str, ...] = ("loss", "decoder", "helper", "basic_decoder", "beam_search_ops",
+                               "beam_search_decoder")
 
 
 def names(env) -> dict[str, Any]:

@@ -32,6 +32,7 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # are made as needed.
 NAMESPACES = {
     "tensorflow.contrib.rnn": "contrib_rnn",
+    "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",
 }

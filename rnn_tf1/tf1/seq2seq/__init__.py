@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-SUBMODULES: tuple[str, ...] = ()
+SUBMODULES: tuple[str, ...] = ("attention_wrapper",)
 
 
 def names(env) -> dict[str, Any]:

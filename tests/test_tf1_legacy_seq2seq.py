@@ -126,7 +126,8 @@ def test_attention_decoders_first_step_against_tf1s_formulas():
                                           output_size=7)
         assert names() == [
             "attention_decoder/AttnW_0", "attention_decoder/AttnV_0", "attention_decoder/kernel",
-            "attention_decoder/bias", "attention_decoder/basic_rnn_cell/kernel", "attention_decoder/basic_rnn_cell/bias",
+            "attention_decoder/bias", "attention_decoder/basic_rnn_cell/kernel",
+            "attention_decoder/basic_rnn_cell/bias",
             "attention_decoder/Attention_0/kernel", "attention_decoder/Attention_0/bias",
             "attention_decoder/AttnOutputProjection/kernel", "attention_decoder/AttnOutputProjection/bias"]
         sess.run(tf1.global_variables_initializer())

@@ -39,6 +39,17 @@ def rnn_step(w, prefix, x, h):
     return np.tanh(np.concatenate([x, h], 1) @ w[prefix + "basic_rnn_cell/kernel"] + w[prefix + "basic_rnn_cell/bias"])
 
 
+def test_the_namespace_has_tf1s_legacy_seq2seq_names():
+    provided = ls.names(None)
+    assert sorted(provided) == sorted([
+        "rnn_decoder", "attention_decoder", "basic_rnn_seq2seq", "tied_rnn_seq2seq", "embedding_rnn_decoder",
+        "embedding_rnn_seq2seq", "embedding_tied_rnn_seq2seq", "embedding_attention_decoder",
+        "embedding_attention_seq2seq", "one2many_rnn_seq2seq", "sequence_loss_by_example", "sequence_loss",
+        "model_with_buckets"])
+    assert provided["rnn_decoder"] is ls.rnn_decoder
+    assert core_rnn_cell.__all__ == ["EmbeddingWrapper", "InputProjectionWrapper", "OutputProjectionWrapper"]
+
+
 LOGITS = rng.normal(size=(3, 4, 5)).astype(np.float32)     # (time, batch, classes)
 TARGETS = rng.randint(0, 5, size=(3, 4)).astype(np.int32)
 WEIGHTS = rng.uniform(0, 2, size=(3, 4)).astype(np.float32)

@@ -36,6 +36,7 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 NAMESPACES = {
     "tensorflow.contrib.layers": "contrib_layers",
     "tensorflow.contrib.rnn": "contrib_rnn",
+    "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
     "tensorflow.contrib.slim": "contrib_layers:slim_names",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",

@@ -12,7 +12,7 @@ import importlib
 from typing import Any
 
 SUBMODULES: tuple[str, ...] = ("loss", "decoder", "helper", "basic_decoder", "beam_search_ops",
-                               "beam_search_decoder")
+                               "beam_search_decoder", "attention_wrapper")
 
 
 def names(env) -> dict[str, Any]:

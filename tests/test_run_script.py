@@ -213,3 +213,27 @@ def test_unseeded_sessions_keep_tensorflows_threads():
     assert merged.allow_soft_placement and merged.log_device_placement and not own.allow_soft_placement
     seeded = session_config(tf1, None, seeded=True, noted=set())
     assert (seeded.intra_op_parallelism_threads, seeded.inter_op_parallelism_threads) == (1, 2)
+
+
+def test_a_hello_rnn_with_fully_connected_and_sequence_loss_learns_and_repeats():
+    runs = [run_script("hello_rnn.py", seed=0, script_args=["30"]) for _ in range(2)]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
+    names, *lines = runs[0].stdout.splitlines()
+    assert names == "rnn/basic_lstm_cell/kernel rnn/basic_lstm_cell/bias fully_connected/weights fully_connected/biases"
+    assert lines[-1].startswith("29 loss: ") and lines[-1].endswith("prediction: ihello"), lines
+    assert float(lines[-1].split()[2]) < float(lines[0].split()[2]) / 10
+
+
+def test_an_attention_seq2seq_with_beam_search_learns_to_reverse():
+    """AttentionWrapper(BahdanauAttention) + TrainingHelper + BasicDecoder + dynamic_decode for
+    training, BeamSearchDecoder over tile_batch'ed memory for decoding: the TF1 NMT pattern."""
+    proc = run_script("attention_beam_search.py", seed=0)
+    assert proc.returncode == 0, proc.stderr
+    names, *lines = proc.stdout.splitlines()
+    assert "decoder/decoder/attention_wrapper/bahdanau_attention/attention_v" in names.split()
+    losses = [float(line.split()[3]) for line in lines if line.startswith("step ")]
+    assert losses[-1] < losses[0] / 5
+    decoded = [line.split() for line in lines if line.startswith("source ")]
+    right = [row[3:] == [*row[1][::-1], "11"] for row in decoded]  # reversed digits, then EOS
+    assert len(decoded) == 4 and sum(right) >= 3, decoded

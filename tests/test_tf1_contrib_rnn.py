@@ -73,6 +73,9 @@ def test_contrib_rnn_exports_the_new_cells_and_keeps_the_old_names():
                  "AttentionCellWrapper", "UGRNNCell", "NASCell", "HighwayWrapper", "IndRNNCell", "IndyGRUCell",
                  "IndyLSTMCell"):
         assert provided[name] is getattr(fused_rnn_cells if "Block" in name else rnn_cells, name)
+    from rnn_tf1.tf1 import core_rnn_cell
+    for name in ("EmbeddingWrapper", "InputProjectionWrapper", "OutputProjectionWrapper"):
+        assert provided[name] is getattr(core_rnn_cell, name)
     assert provided["BasicLSTMCell"] is tf1.nn.rnn_cell.BasicLSTMCell
     assert callable(provided["stack_bidirectional_dynamic_rnn"])
 

@@ -6,7 +6,7 @@ gone from TensorFlow, are written again here with TF 1.15's variable names; the 
 (`LSTMBlockCell`, `LSTMBlockFusedCell`, `GRUBlockCell`, `GRUBlockCellV2`) are in
 fused_rnn_cells.py on TensorFlow's fused kernels, contrib's other cells (`LayerNormBasicLSTMCell`,
 `AttentionCellWrapper`, `UGRNNCell`, `NASCell`, `HighwayWrapper`, `IndRNNCell`, `IndyGRUCell`,
-`IndyLSTMCell`) in rnn_cells.py.
+`IndyLSTMCell`) in rnn_cells.py, the projection and embedding wrappers in core_rnn_cell.py.
 
 TF 2: `keras.layers.LSTM` / `GRU` / `SimpleRNN`, `keras.layers.Bidirectional`.
 """
@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 def names(env) -> dict[str, Any]:
     """TF 1.x's tf.contrib.rnn names that tf.compat.v1 still has, and those it lost."""
-    from rnn_tf1.tf1 import fused_rnn_cells, rnn_cells
+    from rnn_tf1.tf1 import core_rnn_cell, fused_rnn_cells, rnn_cells
 
     tf1 = env.tf1
     provided = {name: getattr(tf1.nn.rnn_cell, name) for name in (
@@ -70,6 +70,7 @@ def names(env) -> dict[str, Any]:
     provided["stack_bidirectional_dynamic_rnn"] = stack_bidirectional_dynamic_rnn
     provided.update({name: getattr(fused_rnn_cells, name) for name in fused_rnn_cells.__all__})
     provided.update({name: getattr(rnn_cells, name) for name in rnn_cells.__all__})
+    provided.update({name: getattr(core_rnn_cell, name) for name in core_rnn_cell.__all__})
     return provided
 
 

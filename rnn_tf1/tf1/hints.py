@@ -6,20 +6,28 @@ HINTS = {
     "tensorflow.contrib.slim": "tf.contrib.slim here is the tf-slim package (1.1.0), which lacks it; "
                                "rewrite with tf.layers (tf.compat.v1.layers) or tf.keras",
     "tensorflow.contrib.slim.nets": "use tf.keras.applications (VGG, ResNet, Inception, MobileNet) instead",
-    "tensorflow.contrib.learn": "use tf.estimator or Keras instead",
+    # tf.estimator left TensorFlow in 2.16; tensorflow-estimator 2.15 does not import on TF 2.21.
+    "tensorflow.contrib.learn": "no drop-in replacement (contrib.learn and tf.estimator are gone from TF "
+                                "2.16+); rewrite the model with Keras 3 (keras.Model, model.fit)",
     "tensorflow.contrib.layers": "tf.contrib.layers here is the tf-slim package's (1.1.0), which lacks it; "
                                  "feature columns: use tf.feature_column (tf.compat.v1.feature_column), "
                                  "otherwise tf.layers (tf.compat.v1.layers)",
-    "tensorflow.contrib.keras": "use tf.keras instead",
-    "tensorflow.contrib.distributions": "use the tensorflow-probability package instead",
+    "tensorflow.contrib.keras": "use tf.keras (tf.compat.v1.keras, tf-keras here) instead",
+    # measured: tensorflow-probability 0.25.0 imports on TF 2.21 with tf-keras and gives Normal's log_prob.
+    "tensorflow.contrib.distributions": "use the tensorflow-probability package (pip install "
+                                        "tensorflow-probability; tfp.distributions) instead",
     # tensorflow-addons no longer imports on TF 2.21 (No module named 'keras.src.engine').
     "tensorflow.contrib.seq2seq": ("no drop-in replacement (tensorflow-addons does not import on TF 2.21); "
                                    "rewrite that part with the provided dynamic_decode/BasicDecoder or a "
                                    "tf.while_loop over the cell"),
-    "tensorflow.contrib.legacy_seq2seq": "use a rewrite with tf.nn.dynamic_rnn instead",
-    "tensorflow.contrib.eager": "use tf.compat.v1.enable_eager_execution outside rnn-tf1 run instead",
-    "tensorflow.contrib.rnn": "use the cells in tf.nn.rnn_cell (BasicLSTMCell, LSTMCell, GRUCell, ...) instead",
-    "tensorflow.examples": "use tensorflow.examples.tutorials.mnist.input_data (read_data_sets) instead",
+    "tensorflow.contrib.legacy_seq2seq": "no drop-in replacement; rewrite that part with the provided "
+                                         "tf.contrib.seq2seq (dynamic_decode, BasicDecoder) or tf.nn.dynamic_rnn",
+    "tensorflow.contrib.eager": "no drop-in replacement under rnn-tf1 run (it runs graph mode); rewrite with "
+                                "TensorFlow 2's eager API (tf.GradientTape, tf.Variable, tf.data)",
+    "tensorflow.contrib.rnn": "no drop-in replacement; rewrite with the provided tf.contrib.rnn cells (LSTMCell, "
+                              "LSTMBlockCell, GRUCell, ...) or keras.layers.LSTM / ConvLSTM2D",
+    "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "
+                           "provided; for other data use keras.datasets",
 }
 
 

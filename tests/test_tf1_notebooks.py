@@ -85,15 +85,16 @@ def test_a_failing_cell_names_the_cell_and_keeps_the_executed_copy(tmp_path):
 
 
 def test_a_tf1_name_not_provided_is_the_scripts_one_line_naming_the_cell(tmp_path):
-    notebook = write_notebook(tmp_path / "uses_slim.ipynb", "import tensorflow as tf",
-                              "net = None\nslim = tf.contrib.slim\nprint('not reached')")
+    notebook = write_notebook(tmp_path / "uses_distributions.ipynb", "import tensorflow as tf",
+                              "net = None\ndist = tf.contrib.distributions\nprint('not reached')")
     proc = run_cli("run", notebook)
     assert proc.returncode == 1 and proc.stdout == "", proc.stderr
     assert proc.stderr.splitlines()[-1] == (
-        f"rnn-tf1: error: {notebook}: cell 2, line 2: tensorflow.contrib.slim is not provided by rnn-tf1's TF1 "
-        "environment; use the tf-slim package (pip install tf-slim; import tf_slim as slim) instead")
+        f"rnn-tf1: error: {notebook}: cell 2, line 2: tensorflow.contrib.distributions is not provided by rnn-tf1's "
+        "TF1 environment; use the tensorflow-probability package (pip install tensorflow-probability; "
+        "tfp.distributions) instead")
     assert "Traceback" not in proc.stderr
-    assert os.path.exists(tmp_path / "uses_slim.executed.ipynb")  # the default copy, beside the notebook
+    assert os.path.exists(tmp_path / "uses_distributions.executed.ipynb")  # the default copy, beside the notebook
 
 
 def test_a_killed_kernel_is_one_line_and_leaves_nothing_running(tmp_path):

@@ -87,16 +87,17 @@ def test_the_json_schema(tutorial_report):
 def test_a_failing_scripts_report_names_the_name_it_failed_on(tmp_path):
     script = tmp_path / "stops.py"
     script.write_text("import tensorflow as tf\nfrom tensorflow.contrib import rnn\n\n"
-                      "x = tf.placeholder(tf.float32, [None, 3])\ncell = rnn.GRUCell(4)\nslim = tf.contrib.slim\n")
+                      "x = tf.placeholder(tf.float32, [None, 3])\ncell = rnn.GRUCell(4)\ndist = tf.contrib.distributions\n")
     out = tmp_path / "stops.json"
     proc = run_script(str(script), "--report", str(out), "--report-format", "json")
-    assert proc.returncode == 1 and "stops.py:6: tensorflow.contrib.slim is not provided" in proc.stderr
+    assert proc.returncode == 1 and "stops.py:6: tensorflow.contrib.distributions is not provided" in proc.stderr
     data = json.loads(out.read_text())
     assert data["exit_status"] == 1 and not (tmp_path / "stops.md").exists()
-    assert data["failure"]["where"] == "stops.py:6" and data["failure"]["names"] == ["tf.contrib.slim"]
+    assert data["failure"]["where"] == "stops.py:6" and data["failure"]["names"] == ["tf.contrib.distributions"]
     rows = {row["name"]: row for row in data["names"]}
-    assert list(rows) == ["tf.placeholder", "tf.float32", "tf.contrib.rnn.GRUCell", "tf.contrib.slim"]
-    assert rows["tf.contrib.slim"]["source"] == report.MISSING and "tf-slim" in rows["tf.contrib.slim"]["source_detail"]
+    assert list(rows) == ["tf.placeholder", "tf.float32", "tf.contrib.rnn.GRUCell", "tf.contrib.distributions"]
+    assert rows["tf.contrib.distributions"]["source"] == report.MISSING
+    assert "tensorflow-probability" in rows["tf.contrib.distributions"]["source_detail"]
     assert rows["tf.contrib.rnn.GRUCell"]["source"] == report.TF_KERAS
     assert "reset_after=False" in rows["tf.contrib.rnn.GRUCell"]["tf2"]
 

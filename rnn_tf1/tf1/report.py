@@ -242,6 +242,9 @@ IN_TF2: dict[str, str] = {
     "tf.contrib.rnn.HighwayWrapper": "no native replacement",
     "tf.contrib.rnn.NASCell": "no native replacement",
     "tf.contrib.rnn.UGRNNCell": "no native replacement",
+    "tf.contrib.rnn.IndRNNCell": "no native replacement: a custom Keras cell (a diagonal recurrent weight)",
+    "tf.contrib.rnn.IndyGRUCell": "no native replacement: a custom Keras cell (diagonal recurrent weights)",
+    "tf.contrib.rnn.IndyLSTMCell": "no native replacement: a custom Keras cell (diagonal recurrent weights)",
     "tf.contrib.rnn.GridLSTMCell": "no native replacement",
     "tf.contrib.rnn.CoupledInputForgetGateLSTMCell": "no native replacement",
     "tf.contrib.rnn.PhasedLSTMCell": "no native replacement",
@@ -305,6 +308,8 @@ IN_TF2: dict[str, str] = {
     "tf.contrib.seq2seq.ScheduledEmbeddingTrainingHelper": "no native replacement",
     "tf.contrib.seq2seq.InferenceHelper": "no native replacement",
     "tf.contrib.seq2seq.CustomHelper": "no native replacement",
+    "tf.contrib.seq2seq.Helper": "no native replacement",
+    "tf.contrib.seq2seq.ScheduledOutputTrainingHelper": "no native replacement",
     "tf.contrib.seq2seq.BahdanauAttention": ("`keras.layers.AdditiveAttention` for the score over whole sequences; "
                                              "no step-wise attention mechanism"),
     "tf.contrib.seq2seq.LuongAttention": ("`keras.layers.Attention` (dot-product score) over whole sequences; "
@@ -316,6 +321,9 @@ IN_TF2: dict[str, str] = {
     "tf.contrib.seq2seq.AttentionWrapperState": "no native replacement",
     "tf.contrib.seq2seq.BeamSearchDecoder": "no native replacement",
     "tf.contrib.seq2seq.FinalBeamSearchDecoderOutput": "no native replacement",
+    "tf.contrib.seq2seq.BeamSearchDecoderOutput": "no native replacement",
+    "tf.contrib.seq2seq.BeamSearchDecoderState": "no native replacement",
+    "tf.contrib.seq2seq.AttentionMechanism": "no native replacement",
     "tf.contrib.seq2seq.gather_tree": "no native replacement",
     "tf.contrib.seq2seq.tile_batch": "`tf.repeat(t, multiplier, axis=0)` (each batch entry repeated in place, as TF1's)",
     "tf.contrib.seq2seq.hardmax": "`tf.one_hot(tf.argmax(logits, -1), depth)`",

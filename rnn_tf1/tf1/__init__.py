@@ -34,6 +34,7 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # of that module (one module may provide two namespaces that share their names).  Parent packages
 # (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
+    "tensorflow.contrib.data": "contrib_data",
     "tensorflow.contrib.layers": "contrib_layers",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",

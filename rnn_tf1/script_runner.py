@@ -58,17 +58,28 @@ def figure_path(figures_dir: str, script: str, number: int) -> str:
     return path
 
 
-def _headless_show(figures_dir: str, script: str):
-    """A pyplot.show for a machine without a screen: each open figure saved as a PNG."""
+def _headless_pyplot(figures_dir: str, script: str) -> dict:
+    """pyplot's calls that wait on a screen, for a machine without one: `show` saves each open
+    figure as a PNG and closes it (as a closed window would); `waitforbuttonpress`, which would
+    wait forever here, saves them too, keeps them open (the window stays up) and returns None, its
+    answer when no key or button came."""
     import matplotlib.pyplot as plt
 
-    def show(*args, **kwargs) -> None:
+    def save_open_figures() -> None:
         for number in plt.get_fignums():
             path = figure_path(figures_dir, script, number)
             plt.figure(number).savefig(path)
             log.info("figure %d: %s", number, os.path.abspath(path))
-        plt.close("all")  # as a closed window would
-    return show
+
+    def show(*args, **kwargs) -> None:
+        save_open_figures()
+        plt.close("all")
+
+    def waitforbuttonpress(timeout=-1):
+        save_open_figures()
+        return None
+
+    return {"show": show, "waitforbuttonpress": waitforbuttonpress}
 
 
 def script_traceback(exc: BaseException, script: str) -> str:
@@ -125,7 +136,8 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
     import matplotlib
     matplotlib.use("Agg")  # no screen: figures are drawn off screen and saved by show()
     import matplotlib.pyplot as plt
-    plt.show = _headless_show(figures_dir, path)
+    for name, call in _headless_pyplot(figures_dir, path).items():
+        setattr(plt, name, call)
 
     from rnn_tf1 import tf1
     tf1.install(seed=seed, data_dir=data_dir)

@@ -237,3 +237,20 @@ def test_an_attention_seq2seq_with_beam_search_learns_to_reverse():
     decoded = [line.split() for line in lines if line.startswith("source ")]
     right = [row[3:] == [*row[1][::-1], "11"] for row in decoded]  # reversed digits, then EOS
     assert len(decoded) == 4 and sum(right) >= 3, decoded
+
+
+def test_waitforbuttonpress_does_not_wait_without_a_screen(tmp_path):
+    """plt.draw(); plt.waitforbuttonpress() (a TF1 example's way of showing results) would wait
+    forever here: it saves the open figures, keeps them open and returns None (no key came)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from rnn_tf1.script_runner import _headless_pyplot
+    calls = _headless_pyplot(str(tmp_path), "examples.py")
+    plt.figure(7)
+    plt.plot([0, 1], [1, 0])
+    assert calls["waitforbuttonpress"]() is None
+    assert 7 in plt.get_fignums() and os.listdir(tmp_path) == ["examples-figure7.png"]
+    calls["show"]()
+    assert 7 not in plt.get_fignums()
+    assert sorted(os.listdir(tmp_path)) == ["examples-figure7-2.png", "examples-figure7.png"]

@@ -158,6 +158,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report is None and (args.report_format or args.force):
         raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
     report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
+    from rnn_tf1.tf1.seeding import hash_seed_environment
+    restart = hash_seed_environment(args.seed)
+    if restart and not is_notebook(args.script):  # string hashes are salted at start-up: start again seeded
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(sys.executable, [sys.executable, "-m", "rnn_tf1", *args.argv], {**os.environ, **restart})
     if is_notebook(args.script):
         for given, option, why in ((args.figures, "--figures", "its figures are inline in the executed copy (--out)"),
                                    (args.script_args, "-- ARGS", "a notebook has no command-line arguments"),
@@ -347,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=option_type("seed"), default=None,
                      help="seed the script's run so that it repeats: its graphs (the default one and "
                           "any tf.Graph() it makes), read_data_sets' shuffler, numpy's global generator and "
-                          "Python's random with N; random ops in while loops draw in iteration order; its "
+                          "Python's random with N, its string hashes with PYTHONHASHSEED=N (run restarts itself once); random ops in while loops draw in iteration order; its "
                           "Sessions get the port's threads (1 per op, 2 ops side by side), so it prints what "
                           "`rnn-tf1 train --seed N` prints (default: unseeded, as the tutorial ran)")
     run.add_argument("--data-dir", default=None,

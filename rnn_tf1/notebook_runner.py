@@ -149,8 +149,9 @@ def _kernel_client(notebook, seed: int | None, data_dir: str | None, cwd: str):
                              log=quiet, on_cell_execute=on_cell_execute,
                              extra_arguments=["--IPKernelApp.capture_fd_output=False"],
                              resources={"metadata": {"path": cwd}})
+    from rnn_tf1.tf1.seeding import hash_seed_environment
     env = {**os.environ, tf1_kernel.SEED_VARIABLE: "" if seed is None else str(seed),
-           tf1_kernel.DATA_DIR_VARIABLE: data_dir or ""}
+           tf1_kernel.DATA_DIR_VARIABLE: data_dir or "", **hash_seed_environment(seed)}
     # The kernel's own stdout (C-level prints, never the cells' print()) joins stderr: our stdout
     # carries only what the cells print.
     return client, {"env": env, "stdout": sys.__stderr__.fileno()}

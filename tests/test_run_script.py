@@ -180,12 +180,14 @@ def test_the_scripts_own_exception_is_its_own_traceback(tmp_path):
 
 
 def test_a_seeded_script_repeats_whatever_it_draws_from():
-    """numpy's global generator and Python's random shuffle, the graph is the script's own
-    tf.Graph(), a DropoutWrapper draws inside dynamic_rnn's while loop: each made the seeded
-    runs differ at their first or second printed loss before --seed covered it."""
+    """numpy's global generator and Python's random shuffle, a vocabulary is a set of strings, the
+    graph is the script's own tf.Graph(), a DropoutWrapper draws inside dynamic_rnn's while loop:
+    each made seeded runs differ before --seed covered it (the set's order only across processes,
+    hence PYTHONHASHSEED)."""
     runs = [run_script("seeded_sources.py", seed=1, script_args=["11"]) for _ in range(2)]
     assert runs[0].returncode == 0, runs[0].stderr
     assert runs[0].stdout == runs[1].stdout and runs[0].stdout.count("loss") == 3, runs[0].stdout
+    assert runs[0].stdout.startswith("vocabulary ")
 
 
 def test_the_sessions_a_script_makes_get_soft_placement_and_under_seed_the_ports_threads():

@@ -1,7 +1,7 @@
 """What `rnn-tf1 run --seed N` seeds, so that a seeded script repeats its run.
 
-A TF1-era script draws from five places; under `--seed N` each is seeded or made to draw in a fixed
-order (measured on tests/tf1_scripts/seeded_sources.py, which uses all five):
+A TF1-era script draws from six places; under `--seed N` each is seeded or made to draw in a fixed
+order (measured on tests/tf1_scripts/seeded_sources.py, which uses all six):
 
 - the default graph: TF1's graph-level seed, `tf.set_random_seed(N)`;
 - graphs the script makes itself (`tf.Graph()`): given the same graph seed when they are made, as
@@ -11,6 +11,10 @@ order (measured on tests/tf1_scripts/seeded_sources.py, which uses all five):
   `restore_default_initializer` gives them TF1's (the same fix `graph.rnn_outputs` makes for the
   port), seeded or not, so `--seed N` matches `rnn-tf1 train --seed N`;
 - numpy's global generator and Python's `random` (scripts shuffle with them): seeded with N;
+- the order of Python's sets and dicts of strings (`idx2char = list(set(text))`, a character
+  RNN's vocabulary): string hashes are salted per process unless PYTHONHASHSEED is set, which
+  has to happen before Python starts, so a seeded `rnn-tf1 run` restarts itself once with
+  PYTHONHASHSEED=N (`hash_seed_environment`), and a seeded notebook's kernel starts with it;
 - stateful random ops inside a while loop (a DropoutWrapper in `tf.nn.dynamic_rnn`): the op's
   generator hands out numbers in the order its executions reach it, and with parallel iterations
   that order changes from run to run.  Under `--seed` every v1 while loop runs one iteration at a
@@ -19,6 +23,7 @@ order (measured on tests/tf1_scripts/seeded_sources.py, which uses all five):
 """
 from __future__ import annotations
 
+import os
 import random
 
 
@@ -70,6 +75,14 @@ def _one_iteration_at_a_time() -> None:
 
     sequential.rnn_tf1_parallel = init
     context._init_from_args = sequential
+
+
+def hash_seed_environment(seed: int | None) -> dict[str, str]:
+    """What a seeded run's Python process must start with: PYTHONHASHSEED=seed (set by the user,
+    it is kept); nothing for an unseeded run, whose string hashes stay salted as Python's are."""
+    if seed is None or os.environ.get("PYTHONHASHSEED", "random") != "random":
+        return {}
+    return {"PYTHONHASHSEED": str(seed)}
 
 
 def seed(env) -> None:

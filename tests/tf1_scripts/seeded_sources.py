@@ -1,5 +1,6 @@
 """Every source of randomness a TF1-era script may draw from, for rnn_tf1's seeded-repeat tests:
-numpy's global generator and Python's `random` shuffle the data, the graph is the script's own
+numpy's global generator and Python's `random` shuffle the data, a vocabulary comes from a set of
+strings (its order follows Python's salted string hashes), the graph is the script's own
 `tf.Graph()`, and a DropoutWrapper draws inside tf.nn.dynamic_rnn's while loop.  Written for this
 project; the first argument, if any, is the number of training steps."""
 import random
@@ -15,6 +16,8 @@ batch_size, time_steps, depth, units = 32, 12, 8, 24
 data = np.random.randn(256, time_steps, depth).astype(np.float32)
 labels = (data.sum(axis=(1, 2)) > 0).astype(np.int64)
 order = list(range(len(data)))
+idx2char = list(set("hello, seeded world"))  # as character-RNN scripts build their vocabulary
+print("vocabulary", "".join(idx2char))
 
 graph = tf.Graph()
 with graph.as_default():

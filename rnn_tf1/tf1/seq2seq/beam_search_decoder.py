@@ -15,7 +15,7 @@ from tensorflow.compat import v1 as tf1
 from tensorflow.python.ops import rnn_cell_impl
 
 from rnn_tf1.tf1.seq2seq.beam_search_ops import gather_tree
-from rnn_tf1.tf1.seq2seq.decoder import Decoder, is_tf1_layer
+from rnn_tf1.tf1.seq2seq.decoder import Decoder, is_tf1_layer, rnn_output_size
 
 __all__ = ["BeamSearchDecoderOutput", "BeamSearchDecoderState", "BeamSearchDecoder",
            "FinalBeamSearchDecoderOutput", "tile_batch"]
@@ -270,12 +270,7 @@ class BeamSearchDecoder(Decoder):
         return True
 
     def _rnn_output_size(self):
-        size = self._cell.output_size
-        if self._output_layer is None:
-            return size
-        with_batch = tf1.nest.map_structure(lambda s: tf1.TensorShape([None]).concatenate(s), size)
-        layer_shape = self._output_layer.compute_output_shape(with_batch)
-        return tf1.nest.map_structure(lambda s: s[1:], layer_shape)
+        return rnn_output_size(self._cell, self._output_layer)
 
     @property
     def output_size(self):

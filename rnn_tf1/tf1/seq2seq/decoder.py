@@ -22,6 +22,17 @@ def is_tf1_layer(layer) -> bool:
     return isinstance(layer, (tf1.layers.Layer, tensorflow_layers_base.Layer))
 
 
+def rnn_output_size(cell, output_layer):
+    """The size of one step's output of `cell` after `output_layer` (if any), batch dropped: the
+    layer's output shape for the cell's output with an unknown batch (TF1's decoders' rule)."""
+    size = cell.output_size
+    if output_layer is None:
+        return size
+    with_batch = tf1.nest.map_structure(lambda s: tf1.TensorShape([None]).concatenate(s), size)
+    layer_shape = output_layer.compute_output_shape(with_batch)
+    return tf1.nest.map_structure(lambda s: s[1:], layer_shape)
+
+
 def transpose_batch_time(t):
     """(batch, time, ...) <-> (time, batch, ...); tensors of rank < 2 are returned as they are."""
     rank = t.shape.ndims

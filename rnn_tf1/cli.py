@@ -353,7 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=option_type("seed"), default=None,
                      help="seed the script's run so that it repeats: its graphs (the default one and "
                           "any tf.Graph() it makes), read_data_sets' shuffler, numpy's global generator and "
-                          "Python's random with N, its string hashes with PYTHONHASHSEED=N (run restarts itself once); random ops in while loops draw in iteration order; its "
+                          "Python's random with N, its string hashes with PYTHONHASHSEED=N (run restarts "
+                          "itself once); random ops in while loops draw in iteration order; its "
                           "Sessions get the port's threads (1 per op, 2 ops side by side), so it prints what "
                           "`rnn-tf1 train --seed N` prints (default: unseeded, as the tutorial ran)")
     run.add_argument("--data-dir", default=None,

@@ -92,6 +92,27 @@ def _input_depth(shape, axis: int, what: str) -> int:
     return depth
 
 
+def _add_lstm_block_weights(cell, input_size: int) -> None:
+    """The fused LSTM ops' weights, as TF1's LSTMBlockCell and LSTMBlockFusedCell made them:
+    kernel (input + units, 4 units) in gate order i, j, f, o, bias (4 units) at zero, and the
+    peephole diagonals w_i_diag, w_f_diag, w_o_diag (units) when use_peephole."""
+    units = cell._num_units
+    cell._kernel = cell.add_weight("kernel", [input_size + units, 4 * units])
+    cell._bias = cell.add_weight("bias", [4 * units], initializer=tf1.constant_initializer(0.0))
+    if cell._use_peephole:
+        cell._w_i_diag = cell.add_weight("w_i_diag", [units])
+        cell._w_f_diag = cell.add_weight("w_f_diag", [units])
+        cell._w_o_diag = cell.add_weight("w_o_diag", [units])
+
+
+def _peepholes(cell, dtype):
+    """(wci, wcf, wco) for the fused ops: the diagonals, or zeros without peepholes (the ops take them always)."""
+    if cell._use_peephole:
+        return cell._w_i_diag, cell._w_f_diag, cell._w_o_diag
+    zeros = tf.zeros([cell._num_units], dtype=dtype)
+    return zeros, zeros, zeros
+
+
 class LSTMBlockCell(legacy_cells.LayerRNNCell):
     """TF1's tf.contrib.rnn.LSTMBlockCell: BasicLSTMCell's LSTM (forget_bias added to the forget
     gate), one fused op per step, optional peepholes and cell clipping; state LSTMStateTuple(c, h).
@@ -116,21 +137,13 @@ class LSTMBlockCell(legacy_cells.LayerRNNCell):
 
     def build(self, inputs_shape):
         input_size = _input_depth(inputs_shape, 1, "inputs_shape[1]")
-        self._kernel = self.add_weight("kernel", [input_size + self._num_units, 4 * self._num_units])
-        self._bias = self.add_weight("bias", [4 * self._num_units], initializer=tf1.constant_initializer(0.0))
-        if self._use_peephole:
-            self._w_i_diag = self.add_weight("w_i_diag", [self._num_units])
-            self._w_f_diag = self.add_weight("w_f_diag", [self._num_units])
-            self._w_o_diag = self.add_weight("w_o_diag", [self._num_units])
+        _add_lstm_block_weights(self, input_size)
         self.built = True
 
     def call(self, inputs, state):
         if len(state) != 2:
             raise ValueError("Expecting state to be a tuple with length 2.")
-        if self._use_peephole:
-            wci, wcf, wco = self._w_i_diag, self._w_f_diag, self._w_o_diag
-        else:
-            wci = wcf = wco = tf.zeros([self._num_units], dtype=self.dtype)
+        wci, wcf, wco = _peepholes(self, self.dtype)
         cs_prev, h_prev = state
         # outputs i, cs (= c_t), f, o, ci (= tanh(j)), co (= tanh(c_t)), h_t
         _, cs, _, _, _, _, h = tf.raw_ops.LSTMBlockCell(
@@ -160,12 +173,7 @@ class LSTMBlockFusedCell(legacy_layers.Layer):
 
     def build(self, input_shape):
         input_size = _input_depth(input_shape, 2, "inputs_shape[2]")
-        self._kernel = self.add_weight("kernel", [input_size + self._num_units, 4 * self._num_units])
-        self._bias = self.add_weight("bias", [4 * self._num_units], initializer=tf1.constant_initializer(0.0))
-        if self._use_peephole:
-            self._w_i_diag = self.add_weight("w_i_diag", [self._num_units])
-            self._w_f_diag = self.add_weight("w_f_diag", [self._num_units])
-            self._w_o_diag = self.add_weight("w_o_diag", [self._num_units])
+        _add_lstm_block_weights(self, input_size)
         self.built = True
 
     def __call__(self, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
@@ -191,10 +199,7 @@ class LSTMBlockFusedCell(legacy_layers.Layer):
                 raise ValueError("Expecting initial_state to be a tuple with length 2 or None")
             dtype = dtype or initial_state[0].dtype
         c0, h0 = initial_state
-        if self._use_peephole:
-            wci, wcf, wco = self._w_i_diag, self._w_f_diag, self._w_o_diag
-        else:
-            wci = wcf = wco = tf.zeros([self._num_units], dtype=dtype)
+        wci, wcf, wco = _peepholes(self, dtype)
         if sequence_length is None:
             seq_len_max = tf.cast(time_len, tf.int64)
         else:

@@ -64,8 +64,9 @@ def _loader(builder: str, env: Env):
 def install(seed: int | None = None, data_dir: str | None = None) -> types.ModuleType:
     """Make `import tensorflow` give TF 1.x's API in graph mode; returns that module.
 
-    `seed` seeds the default graph and `read_data_sets`' shuffler as `rnn-tf1 train --seed`
-    seeds its own (None: unseeded, as the tutorial ran); `data_dir` overrides the folder a
+    `seed` seeds what the script draws from (seeding.py: its graphs, `read_data_sets`' shuffler as
+    `rnn-tf1 train --seed` seeds its own, numpy, `random`, while-loop draws) and gives its Sessions
+    the port's threads (sessions.py); None: unseeded, as the tutorial ran.  `data_dir` overrides the folder a
     script passes to `read_data_sets`.  Meant for a process that runs TF1 code (`rnn-tf1 run`,
     a notebook's last section): it changes TensorFlow's behaviour for the whole process.
     """

@@ -36,6 +36,9 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 NAMESPACES = {
     "tensorflow.contrib.data": "contrib_data",
     "tensorflow.contrib.layers": "contrib_layers",
+    "tensorflow.contrib.learn.datasets": "contrib_learn",
+    "tensorflow.contrib.learn.datasets.mnist": "contrib_learn:mnist_names",
+    "tensorflow.contrib.learn.python.learn.datasets.mnist": "contrib_learn:mnist_names",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",

@@ -9,9 +9,24 @@ HINTS = {
     # tf.estimator left TensorFlow in 2.16; tensorflow-estimator 2.15 does not import on TF 2.21.
     "tensorflow.contrib.learn": "no drop-in replacement (contrib.learn and tf.estimator are gone from TF "
                                 "2.16+); rewrite the model with Keras 3 (keras.Model, model.fit)",
+    "tensorflow.contrib.learn.datasets": "only MNIST (load_dataset('mnist'), mnist.read_data_sets) is provided; "
+                                         "for iris and boston use sklearn.datasets (load_iris) or "
+                                         "keras.datasets.boston_housing",
+    "tensorflow.contrib.learn.python.learn.datasets": "only its mnist.read_data_sets is provided; for other "
+                                                      "data use keras.datasets",
     "tensorflow.contrib.layers": "tf.contrib.layers here is the tf-slim package's (1.1.0), which lacks it; "
                                  "feature columns: use tf.feature_column (tf.compat.v1.feature_column), "
                                  "otherwise tf.layers (tf.compat.v1.layers)",
+    # The three below measured on MNIST (55000 train, 10000 test) by scripts/contrib_ml_replacements.py
+    # (docs/tf1-scripts.md): scikit-learn 1.9.1 KMeans(25) 0.7656 by majority label; ydf 0.16.1
+    # RandomForestLearner(num_trees=10) 0.9484; GradientBoostedTreesLearner(10 trees, depth 4) 0.8516.
+    "tensorflow.contrib.factorization": "no drop-in replacement; rewrite with scikit-learn's "
+                                        "sklearn.cluster.KMeans (pip install scikit-learn; cosine distance: "
+                                        "KMeans on sklearn.preprocessing.normalize(X)) or its GaussianMixture",
+    "tensorflow.contrib.tensor_forest": "no drop-in replacement; rewrite with YDF's random forests (pip install "
+                                        "ydf; ydf.RandomForestLearner(label=...).train(data))",
+    "tensorflow.contrib.boosted_trees": "no drop-in replacement; rewrite with YDF's gradient-boosted trees (pip "
+                                        "install ydf; ydf.GradientBoostedTreesLearner(label=...).train(data))",
     "tensorflow.contrib.keras": "use tf.keras (tf.compat.v1.keras, tf-keras here) instead",
     # measured: tensorflow-probability 0.25.0 imports on TF 2.21 with tf-keras and gives Normal's log_prob.
     "tensorflow.contrib.distributions": "use the tensorflow-probability package (pip install "

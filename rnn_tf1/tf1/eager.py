@@ -133,7 +133,7 @@ class Metric:
                                "(tf.compat.v1.metrics.mean, accuracy) in graph mode")
         self._built = False
         self._vars = []
-        self._initial_values = {}
+        self._initial_values = []  # parallel to _vars (TF 2 variables are unhashable)
         self._use_global_variables = use_global_variables
         name = name or self.__class__.__name__
         scope_name = "".join(c if c.isalnum() or c == "." else "_" for c in name)  # a valid scope name
@@ -160,8 +160,8 @@ class Metric:
 
     def init_variables(self):
         """Reset the variables to their initial values (eager: returns None)."""
-        for variable in self._vars:
-            variable.assign(self._initial_values[variable])
+        for variable, initial in zip(self._vars, self._initial_values):
+            variable.assign(initial)
 
     def build(self, *args, **kwargs):
         raise NotImplementedError("Metrics must define a build() member function")
@@ -196,7 +196,7 @@ class Metric:
         variable = tf1.get_variable(name, shape, dtype, initializer, trainable=False, collections=collections_,
                                     use_resource=True)
         self._vars.append(variable)
-        self._initial_values[variable] = variable.value()
+        self._initial_values.append(variable.value())
         return variable
 
 

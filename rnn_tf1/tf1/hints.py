@@ -37,8 +37,19 @@ HINTS = {
                                    "tf.while_loop over the cell"),
     "tensorflow.contrib.legacy_seq2seq": "no drop-in replacement; rewrite that part with the provided "
                                          "tf.contrib.seq2seq (dynamic_decode, BasicDecoder) or tf.nn.dynamic_rnn",
-    "tensorflow.contrib.eager": "no drop-in replacement under rnn-tf1 run (it runs graph mode); rewrite with "
-                                "TensorFlow 2's eager API (tf.GradientTape, tf.Variable, tf.data)",
+    "tensorflow.contrib.eager": "tf.contrib.eager here has TF 1.x's eager names that TF 2.21 still has "
+                                "(Variable, implicit_gradients, Iterator, Saver, metrics, Network, ...); for "
+                                "the rest use TensorFlow 2's eager API (tf.GradientTape, tf.Variable, tf.data, "
+                                "tf.summary)",
+    "tensorflow.contrib.eager.restore_variables_on_create": "use tfe.Checkpoint (tf.train.Checkpoint), whose "
+                                                            "restore() fills variables as they are created",
+    "tensorflow.contrib.eager.CheckpointableSaver": "use tfe.Checkpoint (tf.train.Checkpoint) instead",
+    "tensorflow.contrib.eager.save_network_checkpoint": "use Network.save or tfe.Checkpoint instead",
+    "tensorflow.contrib.eager.restore_network_checkpoint": "use Network.restore or tfe.Checkpoint instead",
+    "tensorflow.contrib.eager.add_execution_callback": "TF 2 has no execution callbacks; use tfe.seterr("
+                                                      "inf_or_nan='raise') (tf.debugging.enable_check_numerics)",
+    "tensorflow.contrib.eager.metrics": "tfe.metrics here has Mean, Accuracy, CategoricalAccuracy, "
+                                        "SparseAccuracy, BinaryAccuracy and Metric; otherwise use tf.keras.metrics",
     "tensorflow.contrib.rnn": "no drop-in replacement; rewrite with the provided tf.contrib.rnn cells (LSTMCell, "
                               "LSTMBlockCell, GRUCell, ...) or keras.layers.LSTM / ConvLSTM2D",
     "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "

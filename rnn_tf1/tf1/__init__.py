@@ -94,6 +94,10 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
 
     tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
                    __version__=real_tf.__version__, **sessions.install(env))
+    # TF 1.15's `tf.compat.v1` was the whole v1 API, contrib and estimator included
+    # (`tf.compat.v1.estimator.inputs.numpy_input_fn` in TF's own layers tutorial); the modules
+    # `import tensorflow.compat.v1` gives stay TensorFlow's, which tf-keras imports too.
+    tf.compat = Namespace("tensorflow.compat", real_tf.compat, v1=tf)
     modules = {"tensorflow": tf}
     for dotted, module_name in NAMESPACES.items():
         # Packages (__path__), so that `from tensorflow.contrib import X` and `import

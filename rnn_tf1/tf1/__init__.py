@@ -98,7 +98,9 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     # (`tf.compat.v1.estimator.inputs.numpy_input_fn` in TF's own layers tutorial); the modules
     # `import tensorflow.compat.v1` gives stay TensorFlow's, which tf-keras imports too.
     tf.compat = Namespace("tensorflow.compat", real_tf.compat, v1=tf)
-    modules = {"tensorflow": tf}
+    # tf.nn: tf.compat.v1.nn, its cross-entropies with TF 1.x's named-argument check (nn.py).
+    tf.nn = Namespace("tensorflow.nn", tf1.nn, **importlib.import_module(f"{__name__}.nn").names(env))
+    modules = {"tensorflow": tf, "tensorflow.nn": tf.nn}
     for dotted, module_name in NAMESPACES.items():
         # Packages (__path__), so that `from tensorflow.contrib import X` and `import
         # tensorflow.contrib.X` of a missing X reach MissingModuleFinder and its clear error.

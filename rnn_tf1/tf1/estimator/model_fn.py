@@ -65,6 +65,8 @@ class EstimatorSpec(collections.namedtuple("EstimatorSpec", [
             if mode == ModeKeys.TRAIN:
                 raise ValueError("Missing train_op.")
         else:
+            if isinstance(train_op, tf1.compat.v2.Variable):  # a resource variable's assign_add (TF 2.x's estimator too)
+                train_op = train_op.op
             _check_tensor_or_op(train_op, "train_op")
         if loss is None:
             if mode in (ModeKeys.TRAIN, ModeKeys.EVAL):

@@ -2,7 +2,8 @@
 this project): a model_fn with tf.layers.dense returning an EstimatorSpec per mode, numpy_input_fn
 inputs, train in two calls (the second resumes at the global step the first saved), evaluate on
 held-out images, predict a few.  The first argument, if any, is the number of steps of the first
-train call (the second trains a quarter as many).  Prints the global step after each call, the
+train call (the second trains a quarter as many); a second argument `quiet` leaves TF's logging
+at its default verbosity.  Prints the global step after each call, the
 evaluation's dict, the checkpoint's variables and the predicted digits."""
 from __future__ import print_function
 
@@ -13,8 +14,9 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.examples.tutorials.mnist import input_data
 
-tf.logging.set_verbosity(tf.logging.INFO)
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+if "quiet" not in sys.argv[2:]:  # TF 1.x showed an Estimator's INFO lines only after this call
+    tf.logging.set_verbosity(tf.logging.INFO)
 mnist = input_data.read_data_sets("/tmp/data/", one_hot=False)
 
 

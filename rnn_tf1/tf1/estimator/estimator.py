@@ -52,10 +52,8 @@ class _StopAfterEvals(tf1.train.SessionRunHook):
 def _parse_input(result):
     """input_fn's result -> (features, labels, hooks): a Dataset gets an initializable iterator
     (TF1's), a 2-tuple is (features, labels), anything else is the features."""
-    from tensorflow.python.data.ops import dataset_ops
-
     hooks = []
-    if isinstance(result, dataset_ops.DatasetV2):
+    if isinstance(result, tf1.compat.v2.data.Dataset):  # TF 2's Dataset, the base of tf.compat.v1's
         iterator = tf1.data.make_initializable_iterator(result)
         hooks.append(_DatasetInitializerHook(iterator))
         result = iterator.get_next()

@@ -154,7 +154,9 @@ def test_bad_scripts_are_one_line_with_exit_2(tmp_path, name, content, needle):
     ("import tensorflow as tf\nslim = tf.contrib.slim\nslim.no_such_layer\n",
      ":3: tensorflow.contrib.slim.no_such_layer is not provided by rnn-tf1's TF1 environment; tf.contrib.slim "
      "here is the tf-slim package"),
-    ("from tensorflow.contrib import learn\n", ":1: tensorflow.contrib.learn is not provided"),
+    ("from tensorflow.contrib.factorization import KMeans\n",
+     ":1: tensorflow.contrib.factorization is not provided by rnn-tf1's TF1 environment; no drop-in replacement; "
+     "rewrite with scikit-learn's sklearn.cluster.KMeans"),
     ("import tensorflow.contrib.distributions as distributions\n",
      ":1: tensorflow.contrib.distributions is not provided"),
     ("import tensorflow as tf\n\n\nx = tf.no_such_name\n", ":4: tensorflow.no_such_name is not provided"),

@@ -2,7 +2,8 @@
 
 `install(seed, data_dir)` puts TF 1.x's modules in `sys.modules`, in graph mode with TF1's behaviour
 (`tf.compat.v1.disable_v2_behavior()`: no eager execution, reference variables, v1 control flow
-and shapes, as TF 1.15 had them):
+and shapes, as TF 1.15 had them); a script whose first TensorFlow call is
+`tf.enable_eager_execution()` switches to TF 1.x's eager mode instead (sessions.py):
 
 - `tensorflow`: the `tf.compat.v1` names at the top level (`tf.placeholder`, `tf.Session`,
   `tf.train.GradientDescentOptimizer`, ...), plus `tf.contrib` and `tf.examples`;
@@ -35,7 +36,11 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
     "tensorflow.contrib.data": "contrib_data",
+    "tensorflow.contrib.eager": "eager",
     "tensorflow.contrib.layers": "contrib_layers",
+    "tensorflow.contrib.learn.datasets": "contrib_learn",
+    "tensorflow.contrib.learn.datasets.mnist": "contrib_learn:mnist_names",
+    "tensorflow.contrib.learn.python.learn.datasets.mnist": "contrib_learn:mnist_names",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
@@ -67,7 +72,8 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     """Make `import tensorflow` give TF 1.x's API in graph mode; returns that module.
 
     `seed` seeds what the script draws from (seeding.py: its graphs, `read_data_sets`' shuffler as
-    `rnn-tf1 train --seed` seeds its own, numpy, `random`, while-loop draws) and gives its Sessions
+    `rnn-tf1 train --seed` seeds its own, numpy, `random`, while-loop draws; under
+    `tf.enable_eager_execution()` the eager context) and gives its Sessions and eager context
     the port's threads (sessions.py); None: unseeded, as the tutorial ran.  `data_dir` overrides the folder a
     script passes to `read_data_sets`.  Meant for a process that runs TF1 code (`rnn-tf1 run`,
     a notebook's last section): it changes TensorFlow's behaviour for the whole process.

@@ -24,9 +24,24 @@ HINTS = {
                                                     "export from the final checkpoint yourself",
     "tensorflow.estimator.inputs.pandas_input_fn": "pandas is not a dependency here; pass "
                                                    "numpy_input_fn({name: df[name].values ...}, df[label].values)",
+    "tensorflow.contrib.learn.datasets": "only MNIST (load_dataset('mnist'), mnist.read_data_sets) is provided; "
+                                         "for iris and boston use sklearn.datasets (load_iris) or "
+                                         "keras.datasets.boston_housing",
+    "tensorflow.contrib.learn.python.learn.datasets": "only its mnist.read_data_sets is provided; for other "
+                                                      "data use keras.datasets",
     "tensorflow.contrib.layers": "tf.contrib.layers here is the tf-slim package's (1.1.0), which lacks it; "
                                  "feature columns: use tf.feature_column (tf.compat.v1.feature_column), "
                                  "otherwise tf.layers (tf.compat.v1.layers)",
+    # The three below measured on MNIST (55000 train, 10000 test) by scripts/contrib_ml_replacements.py
+    # (docs/tf1-scripts.md): scikit-learn 1.9.1 KMeans(25) 0.7656 by majority label; ydf 0.16.1
+    # RandomForestLearner(num_trees=10) 0.9484; GradientBoostedTreesLearner(10 trees, depth 4) 0.8516.
+    "tensorflow.contrib.factorization": "no drop-in replacement; rewrite with scikit-learn's "
+                                        "sklearn.cluster.KMeans (pip install scikit-learn; cosine distance: "
+                                        "KMeans on sklearn.preprocessing.normalize(X)) or its GaussianMixture",
+    "tensorflow.contrib.tensor_forest": "no drop-in replacement; rewrite with YDF's random forests (pip install "
+                                        "ydf; ydf.RandomForestLearner(label=...).train(data))",
+    "tensorflow.contrib.boosted_trees": "no drop-in replacement; rewrite with YDF's gradient-boosted trees (pip "
+                                        "install ydf; ydf.GradientBoostedTreesLearner(label=...).train(data))",
     "tensorflow.contrib.keras": "use tf.keras (tf.compat.v1.keras, tf-keras here) instead",
     # measured: tensorflow-probability 0.25.0 imports on TF 2.21 with tf-keras and gives Normal's log_prob.
     "tensorflow.contrib.distributions": "use the tensorflow-probability package (pip install "
@@ -37,8 +52,19 @@ HINTS = {
                                    "tf.while_loop over the cell"),
     "tensorflow.contrib.legacy_seq2seq": "no drop-in replacement; rewrite that part with the provided "
                                          "tf.contrib.seq2seq (dynamic_decode, BasicDecoder) or tf.nn.dynamic_rnn",
-    "tensorflow.contrib.eager": "no drop-in replacement under rnn-tf1 run (it runs graph mode); rewrite with "
-                                "TensorFlow 2's eager API (tf.GradientTape, tf.Variable, tf.data)",
+    "tensorflow.contrib.eager": "tf.contrib.eager here has TF 1.x's eager names that TF 2.21 still has "
+                                "(Variable, implicit_gradients, Iterator, Saver, metrics, Network, ...); for "
+                                "the rest use TensorFlow 2's eager API (tf.GradientTape, tf.Variable, tf.data, "
+                                "tf.summary)",
+    "tensorflow.contrib.eager.restore_variables_on_create": "use tfe.Checkpoint (tf.train.Checkpoint), whose "
+                                                            "restore() fills variables as they are created",
+    "tensorflow.contrib.eager.CheckpointableSaver": "use tfe.Checkpoint (tf.train.Checkpoint) instead",
+    "tensorflow.contrib.eager.save_network_checkpoint": "use Network.save or tfe.Checkpoint instead",
+    "tensorflow.contrib.eager.restore_network_checkpoint": "use Network.restore or tfe.Checkpoint instead",
+    "tensorflow.contrib.eager.add_execution_callback": "TF 2 has no execution callbacks; use tfe.seterr("
+                                                      "inf_or_nan='raise') (tf.debugging.enable_check_numerics)",
+    "tensorflow.contrib.eager.metrics": "tfe.metrics here has Mean, Accuracy, CategoricalAccuracy, "
+                                        "SparseAccuracy, BinaryAccuracy and Metric; otherwise use tf.keras.metrics",
     "tensorflow.contrib.rnn": "no drop-in replacement; rewrite with the provided tf.contrib.rnn cells (LSTMCell, "
                               "LSTMBlockCell, GRUCell, ...) or keras.layers.LSTM / ConvLSTM2D",
     "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "

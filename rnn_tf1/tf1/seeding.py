@@ -3,7 +3,9 @@
 A TF1-era script draws from six places; under `--seed N` each is seeded or made to draw in a fixed
 order (measured on tests/tf1_scripts/seeded_sources.py, which uses all six):
 
-- the default graph: TF1's graph-level seed, `tf.set_random_seed(N)`;
+- the default graph: TF1's graph-level seed, `tf.set_random_seed(N)`; a script that switches to
+  eager execution (`tf.enable_eager_execution()`) gets N as the eager context's global seed
+  instead (`seed_eager`), which TF 1.x's `tf.set_random_seed` set under eager execution;
 - graphs the script makes itself (`tf.Graph()`): given the same graph seed when they are made, as
   if the script had called `tf.set_random_seed(N)` inside each;
 - variables created without an initializer (an RNN cell's kernel): TF 1.x gave them its seeded
@@ -83,6 +85,14 @@ def hash_seed_environment(seed: int | None) -> dict[str, str]:
     if seed is None or os.environ.get("PYTHONHASHSEED", "random") != "random":
         return {}
     return {"PYTHONHASHSEED": str(seed)}
+
+
+def seed_eager(env) -> None:
+    """After the switch to eager execution: `tf.set_random_seed(N)` again, which in eager mode
+    seeds the context (its global seed, and the counter that gives ops without a seed theirs), so
+    `tf.random_normal` and the layers' initializers draw the same numbers on every seeded run."""
+    if env.seed is not None:
+        env.tf1.set_random_seed(env.seed)
 
 
 def seed(env) -> None:

@@ -10,6 +10,14 @@ config is settled there, once:
   ops side by side), merged into the script's own ConfigProto, so the script computes the same
   float operations in the same order as `rnn-tf1 train --seed N` on any machine.  A thread count
   the script sets itself wins, with one note.  Without `--seed`, threads are TensorFlow's choice.
+
+A script in TF 1.x's eager style starts with `tf.enable_eager_execution()` (also reached as
+`tf.compat.v1.` and `tfe.`): `eager_at_startup` lets it switch the process to eager execution while
+the script has built nothing in graph mode (no op in the default graph, no Session), as TF 1.x
+allowed it only at program start-up; TF 1.x's other v1 behaviours stay (v1 shapes, no tensor
+equality, TF1's resource-variable default: eager variables are resource variables anyway).  The
+eager context gets the same config as a Session (soft placement; the port's threads under --seed),
+and `--seed N` becomes the eager context's global seed.
 """
 from __future__ import annotations
 
@@ -60,12 +68,15 @@ def install(env) -> dict:
     tf1, noted = env.tf1, set()
     base = session_lib.BaseSession
     init = getattr(base.__init__, "rnn_tf1_original", base.__init__)
+    sessions_made = []
 
     def __init__(self, target="", graph=None, config=None):
+        sessions_made.append(True)
         init(self, target, graph, session_config(tf1, config, env.seed is not None, noted))
 
     __init__.rnn_tf1_original = init
     base.__init__ = __init__
+    eager_at_startup(env, lambda: bool(sessions_made), noted)
 
     gpus = None
 
@@ -82,3 +93,44 @@ def install(env) -> dict:
         return tf1.device(device_name_or_function)
 
     return {"device": device}
+
+
+STARTUP_ERROR = "tf.enable_eager_execution must be called at program startup."
+
+
+def graph_mode_used(graph, session_made: bool) -> bool:
+    """TF 1.x's test for "too late to enable eager execution": the script has built an op in the
+    graph it sees, or made a Session.  (install() itself makes the default graph, empty, to seed it.)"""
+    return session_made or bool(graph.get_operations())
+
+
+def eager_at_startup(env, session_made, noted: set) -> None:
+    """`tf.enable_eager_execution(config=None, device_policy=None, execution_mode=None)` (TF 1.x's
+    arguments, checked by TensorFlow) works while the script has built nothing in graph mode; after
+    that it raises TF 1.x's ValueError.  Every route to it (tf., tf.compat.v1., tfe., tfe.run) calls
+    TensorFlow's `enable_eager_execution_internal`, so that one function is wrapped."""
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import ops
+
+    from rnn_tf1.tf1 import seeding
+
+    tf1 = env.tf1
+    internal = getattr(ops.enable_eager_execution_internal, "rnn_tf1_original", ops.enable_eager_execution_internal)
+
+    def enable_eager_execution_internal(config=None, device_policy=None, execution_mode=None, server_def=None):
+        if context.default_execution_mode == context.GRAPH_MODE:
+            stack = ops._default_graph_stack  # pylint: disable=protected-access
+            # TF 1.x: graph mode used = the script's graph has ops, or it is inside a Graph's
+            # as_default() (a graph other than the global default one is current).
+            nested = ops.get_default_graph() is not stack._global_default_graph
+            if nested or graph_mode_used(ops.get_default_graph(), session_made()):
+                raise ValueError(STARTUP_ERROR)
+            stack.reset()  # the empty graph install() seeded: TensorFlow's own check refuses it
+            if config is not None and not isinstance(config, tf1.ConfigProto):
+                raise TypeError("config must be a tf.ConfigProto, but got %s" % type(config))
+            config = session_config(tf1, config, env.seed is not None, noted)
+        internal(config=config, device_policy=device_policy, execution_mode=execution_mode, server_def=server_def)
+        seeding.seed_eager(env)
+
+    enable_eager_execution_internal.rnn_tf1_original = internal
+    ops.enable_eager_execution_internal = enable_eager_execution_internal

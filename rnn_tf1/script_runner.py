@@ -149,6 +149,10 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
     tf_logger = logging.getLogger("tensorflow")
     tf_logger.addHandler(handler)
     tf_logger.propagate = False
+    if tf_logger.level == logging.NOTSET:
+        # TF 1.x's rule for a script: WARN and above unless it calls tf.logging.set_verbosity (an
+        # Estimator's INFO lines then show); the root logger's INFO (rnn-tf1's own notes) must not leak in.
+        tf_logger.setLevel(logging.WARNING)
     sys.argv = [path, *script_args]
     sys.path[0] = os.path.dirname(script)
     status = 1  # unless the script ends

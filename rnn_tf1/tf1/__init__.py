@@ -45,6 +45,8 @@ NAMESPACES = {
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
     "tensorflow.contrib.slim": "contrib_layers:slim_names",
+    "tensorflow.estimator": "estimator",
+    "tensorflow.estimator.inputs": "estimator:inputs_names",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",
 }
 

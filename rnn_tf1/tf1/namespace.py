@@ -78,9 +78,10 @@ class Namespace(types.ModuleType):
 
 
 class MissingModuleFinder(importlib.abc.MetaPathFinder):
-    """`import tensorflow.contrib.X` / `tensorflow.examples.X` for X not provided: a clear error."""
+    """`import tensorflow.contrib.X` / `tensorflow.examples.X` / `tensorflow.estimator.X` for X not
+    provided: a clear error."""
 
-    PREFIXES = ("tensorflow.contrib.", "tensorflow.examples.")
+    PREFIXES = ("tensorflow.contrib.", "tensorflow.examples.", "tensorflow.estimator.")
 
     def find_spec(self, fullname: str, path, target=None):
         if fullname.startswith(self.PREFIXES) and fullname not in sys.modules:

@@ -351,9 +351,25 @@ IN_TF2: dict[str, str] = {
         "(`average_across_batch`)"),
     "tf.contrib.legacy_seq2seq.model_with_buckets": ("no native replacement: pad to one length with a mask, or bucket "
                                                      "the data (`tf.data.Dataset.bucket_by_sequence_length`)"),
+    # --- tf.estimator ---
+    "tf.estimator.Estimator": ("a `keras.Model` built from the model_fn's layers; `train` / `evaluate` / `predict` "
+                               "become `model.fit` / `model.evaluate` / `model.predict`, model_dir "
+                               "`keras.callbacks.ModelCheckpoint` / `BackupAndRestore`"),
+    "tf.estimator.EstimatorSpec": ("`model.compile(optimizer=..., loss=..., metrics=[...])`: loss, train_op and "
+                                   "eval_metric_ops become compile's arguments"),
+    "tf.estimator.ModeKeys": "`training=True/False` in a Keras layer's `call`",
+    "tf.estimator.RunConfig": ("`keras.callbacks.ModelCheckpoint(save_freq=...)` for the checkpoint settings, "
+                               "`keras.utils.set_random_seed` for tf_random_seed"),
+    "tf.estimator.TrainSpec": "`model.fit(dataset, epochs=..., steps_per_epoch=...)`",
+    "tf.estimator.EvalSpec": "`model.fit(..., validation_data=..., validation_steps=...)`",
+    "tf.estimator.train_and_evaluate": "`model.fit(train, validation_data=eval)`: it evaluates after every epoch",
+    "tf.estimator.inputs.numpy_input_fn": ("`tf.data.Dataset.from_tensor_slices((x, y)).shuffle(...).batch(...)`, "
+                                           "or `model.fit(x, y, batch_size=...)` directly"),
     # --- whole TF1 namespaces a script may stop on ---
     "tf.contrib.slim": "`keras.layers` (slim's layers are `tf.contrib.layers`': see those names), or tf-slim on TF 2",
-    "tf.contrib.learn": "Keras: `model.compile` + `model.fit` (tf.estimator is gone from TensorFlow 2.16+)",
+    "tf.contrib.learn": "Keras: `model.compile` + `model.fit` (contrib.learn is gone from TensorFlow)",
+    "tf.estimator": ("Keras: the model_fn becomes a `keras.Model`, `train` / `evaluate` / `predict` become "
+                     "`model.fit` / `model.evaluate` / `model.predict` (tf.estimator is gone from TensorFlow 2.16+)"),
     "tf.contrib.keras": "`keras`",
     "tf.contrib.distributions": "the tensorflow-probability package (`tfp.distributions`)",
     "tf.contrib.layers": "`keras.layers` (see the `tf.contrib.layers.*` names)",

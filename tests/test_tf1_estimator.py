@@ -239,6 +239,7 @@ def test_an_estimator_script_on_mnist_learns_resumes_and_repeats_seeded():
     assert "global_step after first train 200\n" in out and "global_step after second train 250\n" in out
     evaluation = dict(item.split("=") for item in lines["evaluate"].split())
     assert sorted(evaluation) == ["accuracy", "global_step", "loss"] and evaluation["global_step"] == "250"
+    assert lines["step"] == "dict {'global_step': 250}"  # numpy 1's scalar repr (habits.py), not np.int64(250)
     assert float(evaluation["accuracy"]) > 0.85 and float(evaluation["loss"]) < 0.6
     assert lines["variables"] == "global_step hidden/bias hidden/kernel logits/bias logits/kernel"
     predicted, labels = lines["predicted"].split(), lines["labels"].split()

@@ -4,7 +4,8 @@ TF1-era scripts call names numpy 2 removed (`np.float`, `np.int`, `np.asscalar`,
 and keywords it dropped (`np.reshape(a, newshape=...)`).  `install(env)` (called by
 `rnn_tf1.tf1.install`, so by `rnn-tf1 run` and never by `rnn-tf1 train`) gives them back with
 numpy 1's meaning, each announced once on stderr the first time the script uses it, with what
-numpy 2 code writes instead.  Only what numpy 2.x really lacks or refuses is given back: `np.bool`
+numpy 2 code writes instead; numpy scalars print as numpy 1 printed them (`0.124`, not
+`np.float32(0.124)`).  Only what numpy 2.x really lacks or refuses is given back: `np.bool`
 and `np.long` still exist (as numpy scalar types) and are left alone.
 
 TF 2 / numpy 2: the replacement each note names (`float`, `np.float64`, `a.item()`, `np.prod`, ...).
@@ -106,6 +107,9 @@ def install(env=None) -> None:
 
     getattr_tf1.rnn_tf1_habit = True
     np.__getattr__ = getattr_tf1
+    # numpy 1's repr of scalars: `print(sess.run({...}))` or an Estimator's metrics dict shows
+    # {'accuracy': 0.124}, as TF1-era logs did, not numpy 2's {'accuracy': np.float32(0.124)}.
+    np.set_printoptions(legacy="1.25")
     if not _takes_newshape(np):
         np.reshape = _reshape_with_newshape(np.reshape)
 

@@ -44,10 +44,11 @@ print("global_step after first train", model.get_variable_value("global_step"))
 model.train(train_input, steps=steps // 4)
 print("global_step after second train", model.get_variable_value("global_step"))
 
-eval_input = tf.estimator.inputs.numpy_input_fn(x={"images": mnist.test.images[:2000]},
+eval_input = tf.compat.v1.estimator.inputs.numpy_input_fn(x={"images": mnist.test.images[:2000]},
                                                 y=mnist.test.labels[:2000], batch_size=128, shuffle=False)
 result = model.evaluate(eval_input)
 print("evaluate", " ".join("%s=%s" % (key, result[key]) for key in sorted(result)))
+print("step dict", {"global_step": result["global_step"]})
 print("variables", " ".join(name for name in model.get_variable_names() if "Adam" not in name
                             and "power" not in name))
 

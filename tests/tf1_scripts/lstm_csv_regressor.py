@@ -49,6 +49,7 @@ with tf.Session() as sess:
                 print("step %d loss %.6f" % (step + 1, value))
         saver.save(sess, os.path.join(folder, "model.ckpt"))
     else:
+        tf.logging.set_verbosity(tf.logging.INFO)  # TF 1.x showed INFO lines (the restore's) only when asked
         saver.restore(sess, os.path.join(folder, "model.ckpt"))
     print("variables", " ".join(v.op.name for v in tf.trainable_variables()))
     print("predictions", " ".join("%.6f" % v for v in sess.run(prediction, probe).ravel()))

@@ -343,7 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="run a TF1-era script or notebook unchanged (import tensorflow as tf gives TF 1.x's API)",
         description="Run SCRIPT as `python SCRIPT` would, with `import tensorflow as tf` giving TF 1.x's "
                     "API in graph mode: tf.compat.v1 at the top level, tf.contrib.rnn, .layers, .slim, "
-                    ".seq2seq, .legacy_seq2seq, .data, tf.estimator (model_fn style) and "
+                    ".seq2seq, .legacy_seq2seq, .data, .eager (a script starting with "
+                    "tf.enable_eager_execution() runs eagerly), tf.estimator (model_fn style) and "
                     "tensorflow.examples.tutorials.mnist.input_data "
                     "(docs/tf1-scripts.md). The script's own arguments go after --.",
         epilog="example: rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log\n"

@@ -97,8 +97,9 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
                    __version__=real_tf.__version__, **sessions.install(env))
     # TF 1.15's `tf.compat.v1` was the whole v1 API, contrib and estimator included
-    # (`tf.compat.v1.estimator.inputs.numpy_input_fn` in TF's own layers tutorial); the modules
-    # `import tensorflow.compat.v1` gives stay TensorFlow's, which tf-keras imports too.
+    # (`tf.compat.v1.estimator.inputs.numpy_input_fn` in TF's own layers tutorial), so
+    # `tf.compat.v1` and `import tensorflow.compat.v1 as tf` (an attribute chain) give this module;
+    # sys.modules keeps TensorFlow's own `tensorflow.compat.v1` (`from tensorflow.compat import v1`).
     tf.compat = Namespace("tensorflow.compat", real_tf.compat, v1=tf)
     # tf.nn: tf.compat.v1.nn, its cross-entropies with TF 1.x's named-argument check (nn.py).
     tf.nn = Namespace("tensorflow.nn", tf1.nn, **importlib.import_module(f"{__name__}.nn").names(env))

@@ -10,7 +10,7 @@ iterator on TF 2's OwnedIterator), `Saver` (TF1's var_list saver on tf.compat.v1
 `defun` (tf.function with defun's arguments), `seterr` (check numerics), `list_devices`,
 `metrics` (TF1's contrib Metric API: call / result / init_variables, resource variables named
 `Mean/numer`), and `Network` / `Sequential` (TF1's deprecated contrib Network: a tf.layers.Layer
-whose `track_layer`ed layers get TF1's variable names `my_network/dense/kernel`).
+whose `track_layer`ed layers get TF1's variable names, `my_network_1/dense_1/kernel`).
 `tf.enable_eager_execution()` itself is made to work under `rnn-tf1 run` by sessions.py.
 
 TF 2: eager by default; `tf.Variable`, `tf.GradientTape`, `iter(dataset)`, `tf.train.Checkpoint`,
@@ -30,7 +30,8 @@ from tensorflow.python.trackable import autotrackable
 import tensorflow as _tf
 from tf_keras.src.legacy_tf_layers import base as _layers_base
 
-# TensorFlow's tf.compat.v1, whether `tensorflow` is the real package (tests) or rnn-tf1's namespace
+# tf.compat.v1's names: TensorFlow's module in the tests, rnn-tf1's `tensorflow` namespace (the same
+# names, and TF 1.x's namespaces) under rnn-tf1 run
 tf1 = _tf.compat.v1
 
 

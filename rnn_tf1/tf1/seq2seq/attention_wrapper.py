@@ -199,14 +199,19 @@ class LuongAttention(_BaseAttentionMechanism):
         self._scale = scale
         self._name = name
 
+    def _score(self, query):
+        """The multiplicative score, with TF1's `attention_g` (starting at 1) when scaled, in the
+        current scope."""
+        attention_g = None
+        if self._scale:
+            attention_g = tf1.get_variable("attention_g", dtype=query.dtype, initializer=tf1.ones_initializer,
+                                           shape=())
+        return _luong_score(query, self._keys, attention_g)
+
     def __call__(self, query, state):
         """(alignments, next_state) for query (batch, depth); both (batch, memory time)."""
         with tf1.variable_scope(None, "luong_attention", [query]):
-            attention_g = None
-            if self._scale:
-                attention_g = tf1.get_variable("attention_g", dtype=query.dtype,
-                                               initializer=tf1.ones_initializer, shape=())
-            score = _luong_score(query, self._keys, attention_g)
+            score = self._score(query)
         alignments = self._probability_fn(score, state)
         return alignments, alignments
 
@@ -346,13 +351,11 @@ class LuongMonotonicAttention(_BaseMonotonicAttentionMechanism):
         self._score_bias_init = score_bias_init
         self._name = name
 
+    _score = LuongAttention._score
+
     def __call__(self, query, state):
         with tf1.variable_scope(None, "luong_monotonic_attention", [query]):
-            attention_g = None
-            if self._scale:
-                attention_g = tf1.get_variable("attention_g", dtype=query.dtype,
-                                               initializer=tf1.ones_initializer, shape=())
-            score = _luong_score(query, self._keys, attention_g)
+            score = self._score(query)
             score += tf1.get_variable("attention_score_bias", dtype=query.dtype, initializer=self._score_bias_init)
         alignments = self._probability_fn(score, state)
         return alignments, alignments

@@ -153,8 +153,8 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from rnn_tf1.notebook_runner import is_notebook, run_notebook
-    from rnn_tf1.script_runner import run_script
+    from rnn_tf1.launch.notebook import is_notebook, run_notebook
+    from rnn_tf1.launch.script import run_script
     if args.report is None and (args.report_format or args.force):
         raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
     report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
@@ -178,7 +178,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_kernel(args: argparse.Namespace) -> int:
-    from rnn_tf1 import tf1_kernel
+    from rnn_tf1.launch import kernel as tf1_kernel
     if args.action == "install":
         path = tf1_kernel.install_kernel(args.name, args.user, args.sys_prefix, args.prefix)
         log.info("kernel %s (%s) installed in %s", args.name, tf1_kernel.DISPLAY_NAME, path)

@@ -24,8 +24,8 @@ from rnn_tf1.errors import UsageError, UserError
 
 DEFAULT_MODELS = ("lstm", "gru", "rnn", "rnn/relu")  # the gradient experiments' cells (CELL[/ACTIVATION])
 # Commands that compute with the one arithmetic (tf_env.one_arithmetic: the same digits on every x86-64
-# CPU), as `run --seed N` does; `bench` sets it per measured path, and plain `run` and the kernel leave
-# TensorFlow's defaults alone, as TF 1.x did.
+# CPU), as `run --seed N` does (cmd_run); `bench` sets it per measured path, and unseeded `run` and the
+# kernel leave TensorFlow's defaults alone, as TF 1.x did.
 ONE_ARITHMETIC_COMMANDS = ("train", "fidelity", "evaluate", "predict", "export", "gradients", "cells")
 CELLS_STEPS = 2000  # `rnn-tf1 cells` trains each model this many steps unless --steps says otherwise
 TRAIN_DESCRIPTION = """\
@@ -172,6 +172,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os.execve(sys.executable, [sys.executable, "-m", "rnn_tf1", *args.argv], {**os.environ, **restart})
+    if args.seed is not None:  # in the process that runs the script (after any restart): notes once
+        tf_env.one_arithmetic()  # unseeded, TensorFlow's own kernel choice, as TF 1.x ran
     if is_notebook(args.script):
         for given, option, why in ((args.figures, "--figures", "its figures are inline in the executed copy (--out)"),
                                    (args.script_args, "-- ARGS", "a notebook has no command-line arguments"),
@@ -508,8 +510,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             args.script_args += script_args
         args.argv = argv
-        if args.command in ONE_ARITHMETIC_COMMANDS or (args.command == "run" and args.seed is not None):
-            tf_env.one_arithmetic()  # before TensorFlow and numpy load; `run` unseeded keeps TF 1.x's defaults
+        if args.command in ONE_ARITHMETIC_COMMANDS:
+            tf_env.one_arithmetic()  # before TensorFlow and numpy load (`run --seed N`: cmd_run)
         return args.func(args)
     except UserError as exc:
         sys.stderr.write(f"rnn-tf1: {exc.label}{exc}\n")

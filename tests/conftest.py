@@ -29,10 +29,12 @@ def make_mnist(mnist_arrays):
     return make
 
 
-def run_cli(*args, env=None, cwd=REPO, timeout=900) -> subprocess.CompletedProcess:
-    """`python -m rnn_tf1 ARGS` in a subprocess, text output captured."""
+def run_cli(*args, env=None, cwd=REPO, timeout=900, unset=()) -> subprocess.CompletedProcess:
+    """`python -m rnn_tf1 ARGS` in a subprocess, text output captured; `unset`: variables of this
+    process's environment the subprocess must not see."""
+    environ = {name: value for name, value in os.environ.items() if name not in unset}
     return subprocess.run([sys.executable, "-m", "rnn_tf1", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+                          timeout=timeout, env={**environ, **(env or {})})
 
 
 def cli_in_process(*args) -> subprocess.CompletedProcess:

@@ -35,6 +35,7 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # of that module (one module may provide two namespaces that share their names).  Parent packages
 # (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
+    "tensorflow.contrib.cluster_resolver": "contrib_tpu:cluster_resolver_names",
     "tensorflow.contrib.data": "contrib_data",
     "tensorflow.contrib.eager": "eager",
     "tensorflow.contrib.layers": "contrib_layers",
@@ -45,8 +46,12 @@ NAMESPACES = {
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
     "tensorflow.contrib.slim": "contrib_layers:slim_names",
+    "tensorflow.contrib.tpu": "contrib_tpu",
+    "tensorflow.distribute": "contrib_tpu:distribute_names",
+    "tensorflow.distribute.cluster_resolver": "contrib_tpu:distribute_cluster_resolver_names",
     "tensorflow.estimator": "estimator",
     "tensorflow.estimator.inputs": "estimator:inputs_names",
+    "tensorflow.estimator.tpu": "estimator:tpu_names",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",
 }
 

@@ -366,6 +366,10 @@ IN_TF2: dict[str, str] = {
     "tf.estimator.train_and_evaluate": "`model.fit(train, validation_data=eval)`: it evaluates after every epoch",
     "tf.estimator.inputs.numpy_input_fn": ("`tf.data.Dataset.from_tensor_slices((x, y)).shuffle(...).batch(...)`, "
                                            "or `model.fit(x, y, batch_size=...)` directly"),
+    "tf.contrib.data.map_and_batch": ("`dataset.map(map_func, num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size, "
+                                      "drop_remainder)`: tf.data fuses the two itself"),
+    "tf.contrib.data.parallel_interleave": ("`dataset.interleave(map_func, cycle_length, block_length, "
+                                            "num_parallel_calls=tf.data.AUTOTUNE, deterministic=not sloppy)`"),
     # --- tf.contrib.tpu (TPUEstimator with use_tpu=False: the model_fn on the CPU) ---
     "tf.contrib.tpu.TPUEstimator": ("a `keras.Model` and `model.fit` / `evaluate` / `predict` (see "
                                     "`tf.estimator.Estimator`); on a TPU, build and fit it inside "

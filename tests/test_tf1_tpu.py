@@ -10,7 +10,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_tf1.tf1 import Env, TF1NameMissing, contrib_data, contrib_layers, contrib_tpu, estimator
+from tensorflow.core.util import event_pb2
+from tensorflow.python.ops import summary_ops_v2
+
+from rnn_tf1.tf1 import Env, TF1NameMissing, contrib_data, contrib_layers, contrib_summary, contrib_tpu, estimator
 from rnn_tf1.tf1.namespace import Namespace
 from test_run_script import run_script
 
@@ -153,30 +156,38 @@ def test_params_batch_size_per_mode_use_tpu_false_and_eval_metrics_as_a_dict(tmp
                     ("input_fn", 2, False), ("infer", 2, False, None)]
 
 
-def test_host_call_runs_every_step_and_scaffold_fn_gives_the_scaffold(tmp_path):
-    steps_seen, scaffolds = [], []
-
-    def note(step):
-        steps_seen.append(int(step[0]))
-        return np.int64(0)
+def test_host_call_runs_every_step_and_writes_contrib_summaries_and_scaffold_fn_gives_the_scaffold(tmp_path):
+    noted, scaffolds, recorder = [], [], LossRecorder()
+    summary = Namespace("tensorflow.contrib.summary", loader=lambda: contrib_summary.names(ENV))
+    assert summary.scalar is summary_ops_v2.scalar and summary.all_summary_ops is summary_ops_v2.all_v2_summary_ops
+    with pytest.raises(TF1NameMissing, match="create_db_writer is not provided.*SQLite writers are gone"):
+        summary.create_db_writer
 
     def model_fn(features, labels, mode, params):
         loss = tf1.reduce_mean(tf1.layers.dense(features["x"], 1) - labels)
+        tf1.add_to_collection(tf1.GraphKeys.LOSSES, loss)
         train_op = tf1.train.GradientDescentOptimizer(0.01).minimize(loss, tf1.train.get_global_step())
 
-        def host_call(global_step):
-            return [tf1.py_func(note, [global_step], tf1.int64)]
+        def host_call(loss):  # TF 1.15's pattern: tf.contrib.summary in a host_call
+            with summary.create_file_writer(str(tmp_path / "host")).as_default(), summary.always_record_summaries():
+                summary.scalar("host_loss", loss[0], step=tf1.train.get_global_step())
+                return summary.all_summary_ops() + [tf1.py_func(lambda v: noted.append(float(v[0])) or 0.0,
+                                                                [loss], tf1.float64)]
 
         def scaffold_fn():
             scaffolds.append(tf1.train.Scaffold(init_fn=lambda scaffold, session: scaffolds.append("init_fn ran")))
             return scaffolds[0]
 
-        step = tf1.reshape(tf1.train.get_global_step(), [1])  # host_call's tensors: batch-major, rank >= 1
-        return T.TPUEstimatorSpec(mode, loss=loss, train_op=train_op, host_call=(host_call, [step]),
-                                  scaffold_fn=scaffold_fn)
+        # host_call's tensors: batch-major, rank >= 1, here as a dict of keyword arguments
+        return T.TPUEstimatorSpec(mode, loss=loss, train_op=train_op, scaffold_fn=scaffold_fn,
+                                  host_call=(host_call, {"loss": tf1.reshape(loss, [1])}))
 
-    tpu_estimator(tmp_path, model_fn).train(input_fn, steps=3)
-    assert steps_seen == [0, 1, 2]  # fetched with each train step, before its update
+    tpu_estimator(tmp_path / "model", model_fn).train(input_fn, steps=3, hooks=[recorder])
+    assert len(noted) == 3 and noted == pytest.approx(recorder.losses, rel=1e-6)  # fetched with each step
+    written = [value.simple_value if value.HasField("simple_value") else tf1.make_ndarray(value.tensor)
+               for path in (tmp_path / "host").iterdir() for record in tf1.io.tf_record_iterator(str(path))
+               for value in event_pb2.Event.FromString(record).summary.value if value.tag == "host_loss"]
+    assert written == pytest.approx(recorder.losses, rel=1e-6)  # the writer was initialized and flushed
     assert len(scaffolds) == 2 and scaffolds[1] == "init_fn ran"
 
 

@@ -46,6 +46,7 @@ NAMESPACES = {
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
     "tensorflow.contrib.slim": "contrib_layers:slim_names",
+    "tensorflow.contrib.summary": "contrib_summary",
     "tensorflow.contrib.tpu": "contrib_tpu",
     "tensorflow.distribute": "contrib_tpu:distribute_names",
     "tensorflow.distribute.cluster_resolver": "contrib_tpu:distribute_cluster_resolver_names",

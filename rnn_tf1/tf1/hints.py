@@ -73,6 +73,9 @@ HINTS = {
                               "TPUConfig, InputPipelineConfig, CrossShardOptimizer and bfloat16_scope",
     "tensorflow.contrib.cluster_resolver.TPUClusterResolver": "there is no TPU here: run with use_tpu=False and "
                                                               "without a TPU name (BERT: leave --tpu_name unset)",
+    "tensorflow.contrib.summary": "tf.contrib.summary here has TensorFlow's summary_ops_v2 functions (create_file_writer, "
+                                 "scalar, histogram, image, always_record_summaries, all_summary_ops, ...); SQLite "
+                                 "writers are gone: use create_file_writer, or tf.summary (TF 2)",
     "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "
                            "provided; for other data use keras.datasets",
 }

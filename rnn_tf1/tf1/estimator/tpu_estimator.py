@@ -181,7 +181,7 @@ class _HostCallHook(tf1.train.SessionRunHook):
     def begin(self) -> None:
         from tensorflow.python.ops import summary_ops_v2
         self._init_ops = summary_ops_v2.summary_writer_initializer_op()
-        self._flush_ops = [summary_ops_v2.flush(writer=op.inputs[0]) for op in self._init_ops]
+        self._flush_ops = [summary_ops_v2.legacy_raw_flush(op.inputs[0]) for op in self._init_ops]
 
     def after_create_session(self, session, coord) -> None:
         session.run(self._init_ops)

@@ -120,6 +120,13 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
             if parent not in modules:
                 modules[parent] = Namespace(parent, __path__=[])
             setattr(modules[parent], parts[depth], modules[".".join(parts[:depth + 1])])
+    # `from tensorflow.compat.v1 import estimator` (late TF1 code: ALBERT, TF's official models) reads
+    # TensorFlow's own tensorflow.compat.v1, which has no estimator or contrib: Python then looks for
+    # the submodule in sys.modules, where these names give the script's modules.
+    for dotted in list(modules):
+        top = dotted.split(".")[1] if dotted.count(".") else None
+        if top and not hasattr(real_tf.compat.v1, top) and dotted != "tensorflow.nn":
+            modules["tensorflow.compat.v1." + dotted[len("tensorflow."):]] = modules[dotted]
     sys.modules.update(modules)
     if not any(isinstance(f, MissingModuleFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, MissingModuleFinder())

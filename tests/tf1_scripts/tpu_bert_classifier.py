@@ -7,7 +7,9 @@ The data go through TFRecord files read with tf.contrib.data.parallel_interleave
 tf.contrib.layers.layer_norm; the model_fn returns TPUEstimatorSpecs with eval_metrics and a
 scaffold_fn that loads an init checkpoint, as BERT's does on a TPU.  The script trains
 (`pretrain`), evaluates and predicts; then a second TPUEstimator starts from the first's checkpoint
-through scaffold_fn and evaluates without training.  Prints `key value` lines for the test.
+through scaffold_fn and evaluates without training.  Imports as late TF1 code did
+(`from tensorflow.compat.v1 import estimator`, `from tensorflow.contrib import cluster_resolver`).
+Prints `key value` lines for the test.
 """
 from __future__ import print_function
 
@@ -16,6 +18,8 @@ import tempfile
 
 import numpy as np
 import tensorflow as tf
+from tensorflow.compat.v1 import estimator as tf_estimator  # late TF1 code's import of tf.estimator
+from tensorflow.contrib import cluster_resolver as contrib_cluster_resolver
 
 flags = tf.flags
 FLAGS = flags.FLAGS
@@ -96,7 +100,7 @@ def encoder(input_ids, is_training):
 def model_fn_builder(learning_rate, init_checkpoint, use_tpu):
     def model_fn(features, labels, mode, params):
         seen_batch_sizes.append((mode, params.get("batch_size"), params["use_tpu"]))
-        is_training = mode == tf.estimator.ModeKeys.TRAIN
+        is_training = mode == tf_estimator.ModeKeys.TRAIN
         pooled = encoder(features["input_ids"], is_training)
         logits = tf.layers.dense(pooled, 2, name="output")
         labels = features["label_ids"]
@@ -111,13 +115,13 @@ def model_fn_builder(learning_rate, init_checkpoint, use_tpu):
                 tf.train.init_from_checkpoint(init_checkpoint, assignment)
                 return tf.train.Scaffold()
 
-        if mode == tf.estimator.ModeKeys.TRAIN:
+        if mode == tf_estimator.ModeKeys.TRAIN:
             optimizer = tf.train.AdamOptimizer(learning_rate)
             if use_tpu:
                 optimizer = tf.contrib.tpu.CrossShardOptimizer(optimizer)
             train_op = optimizer.minimize(loss, global_step=tf.train.get_global_step())
             return tf.contrib.tpu.TPUEstimatorSpec(mode, loss=loss, train_op=train_op, scaffold_fn=scaffold_fn)
-        if mode == tf.estimator.ModeKeys.EVAL:
+        if mode == tf_estimator.ModeKeys.EVAL:
             def metric_fn(label_ids, logits):
                 predicted = tf.argmax(logits, axis=-1, output_type=tf.int32)
                 return {"eval_accuracy": tf.metrics.accuracy(label_ids, predicted)}
@@ -133,7 +137,7 @@ def model_fn_builder(learning_rate, init_checkpoint, use_tpu):
 def make_estimator(model_dir, init_checkpoint=None):
     tpu_cluster_resolver = None
     if FLAGS.use_tpu and FLAGS.tpu_name:
-        tpu_cluster_resolver = tf.contrib.cluster_resolver.TPUClusterResolver(FLAGS.tpu_name)
+        tpu_cluster_resolver = contrib_cluster_resolver.TPUClusterResolver(FLAGS.tpu_name)
     run_config = tf.contrib.tpu.RunConfig(
         cluster=tpu_cluster_resolver, model_dir=model_dir, save_checkpoints_steps=40, tf_random_seed=7,
         tpu_config=tf.contrib.tpu.TPUConfig(iterations_per_loop=40, num_shards=8,

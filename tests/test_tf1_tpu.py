@@ -312,3 +312,13 @@ def test_a_bert_style_classifier_script_trains_evaluates_predicts_and_restarts_f
     # The second TPUEstimator's scaffold_fn loaded every weight: the same loss before any training.
     restarted = dict(item.split("=") for item in lines["from_checkpoint"].split())
     assert restarted["global_step"] == "0" and restarted["loss"] == evaluation["loss"]
+
+
+def test_the_report_table_names_a_tf2_replacement_for_each_tpu_name():
+    from rnn_tf1.tf1 import report
+    names = ["tf.contrib.tpu." + n for n in ("TPUEstimator", "TPUEstimatorSpec", "RunConfig", "TPUConfig",
+                                             "InputPipelineConfig", "CrossShardOptimizer", "bfloat16_scope")]
+    names += ["tf.estimator.tpu.TPUEstimator", "tf.contrib.cluster_resolver.TPUClusterResolver",
+              "tf.contrib.data.map_and_batch", "tf.contrib.data.parallel_interleave"]
+    assert [n for n in names if report.table_key(n) is None] == []
+    assert report.table_key("tf.estimator.tpu.TPUEstimator") == "tf.contrib.tpu.TPUEstimator"

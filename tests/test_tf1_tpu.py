@@ -13,7 +13,8 @@ import tensorflow as tf
 from tensorflow.core.util import event_pb2
 from tensorflow.python.ops import summary_ops_v2
 
-from rnn_tf1.tf1 import Env, TF1NameMissing, contrib_data, contrib_layers, contrib_summary, contrib_tpu, estimator
+from rnn_tf1.tf1 import (Env, TF1NameMissing, contrib_data, contrib_layers, contrib_metrics, contrib_summary,
+                         contrib_tpu, estimator)
 from rnn_tf1.tf1.namespace import Namespace
 from test_run_script import run_script
 
@@ -289,6 +290,42 @@ def test_the_names_bert_reaches_on_the_way():
         assert sorted(v.op.name for v in tf1.global_variables()) == ["output/LayerNorm/beta", "output/LayerNorm/gamma"]
         expected = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-12)
         np.testing.assert_allclose(sess.run(y), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_contrib_metrics_streaming_concat_covariance_and_pearson_against_numpy():
+    """Three batches of (predictions, labels, weights): the streamed values after each update against
+    numpy on everything seen so far; contrib's (predictions, labels) order for tf.metrics' names."""
+    M = Namespace("tensorflow.contrib.metrics", loader=lambda: contrib_metrics.names(ENV))
+    rng = np.random.RandomState(1)
+    p, l = rng.randn(3, 4).astype(np.float32), rng.randn(3, 4).astype(np.float32)
+    l += p  # correlated
+    w = rng.uniform(0.5, 2.0, (3, 4)).astype(np.float32)
+
+    def weighted_cov(a, b, weights):
+        ma, mb = np.average(a, weights=weights), np.average(b, weights=weights)
+        return np.sum(weights * (a - ma) * (b - mb)) / (weights.sum() - 1)
+
+    with tf1.Graph().as_default(), tf1.Session() as sess:
+        pp, ll, ww = (tf1.placeholder(tf1.float32, [None]) for _ in range(3))
+        concat, concat_update = M.streaming_concat(tf1.reshape(pp, [-1, 2]), max_size=5)
+        cov, cov_update = M.streaming_covariance(pp, ll, weights=ww)
+        r, r_update = M.streaming_pearson_correlation(pp, ll)
+        accuracy, accuracy_update = M.streaming_accuracy(tf1.round(pp), tf1.round(ll))
+        auc_args = M.streaming_auc.__code__.co_varnames[:2]
+        sess.run(tf1.local_variables_initializer())
+        assert np.isnan(sess.run(cov))  # no data yet: NaN, as TF 1.15
+        for k in range(3):
+            feed = {pp: p[k], ll: l[k], ww: w[k]}
+            sess.run([concat_update, cov_update, r_update, accuracy_update], feed)
+            seen_p, seen_l, seen_w = p[:k + 1].ravel(), l[:k + 1].ravel(), w[:k + 1].ravel()
+            np.testing.assert_allclose(sess.run(cov), weighted_cov(seen_p, seen_l, seen_w), rtol=1e-4)
+            np.testing.assert_allclose(sess.run(r), np.corrcoef(seen_p, seen_l)[0, 1], rtol=1e-4)
+            np.testing.assert_array_equal(sess.run(concat), seen_p.reshape(-1, 2)[:5])  # max_size 5 rows
+            np.testing.assert_allclose(sess.run(accuracy), np.mean(np.round(seen_p) == np.round(seen_l)))
+        assert concat.shape.as_list() == [None, 2]
+    assert auc_args == ("predictions", "labels")
+    with pytest.raises(TF1NameMissing, match=r"streaming_sparse_precision_at_k is not provided.*tf\.metrics\.X"):
+        M.streaming_sparse_precision_at_k
 
 
 @pytest.fixture(scope="module")

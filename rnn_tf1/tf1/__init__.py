@@ -42,6 +42,7 @@ NAMESPACES = {
     "tensorflow.contrib.learn.datasets": "contrib_learn",
     "tensorflow.contrib.learn.datasets.mnist": "contrib_learn:mnist_names",
     "tensorflow.contrib.learn.python.learn.datasets.mnist": "contrib_learn:mnist_names",
+    "tensorflow.contrib.metrics": "contrib_metrics",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",

@@ -73,6 +73,10 @@ HINTS = {
                               "TPUConfig, InputPipelineConfig, CrossShardOptimizer and bfloat16_scope",
     "tensorflow.contrib.cluster_resolver.TPUClusterResolver": "there is no TPU here: run with use_tpu=False and "
                                                               "without a TPU name (BERT: leave --tpu_name unset)",
+    "tensorflow.contrib.metrics": "use tf.metrics (tf.compat.v1.metrics): contrib's streaming_X(predictions, labels, ...) "
+                                 "is tf.metrics.X(labels, predictions, ...); tf.contrib.metrics here has those "
+                                 "streaming_* names, streaming_concat, streaming_covariance and "
+                                 "streaming_pearson_correlation",
     "tensorflow.contrib.summary": "tf.contrib.summary here has TensorFlow's summary_ops_v2 functions (create_file_writer, "
                                  "scalar, histogram, image, always_record_summaries, all_summary_ops, ...); SQLite "
                                  "writers are gone: use create_file_writer, or tf.summary (TF 2)",

@@ -122,20 +122,18 @@ class RunConfig(_RunConfig):
                 raise TF1NameMissing(f"tensorflow.contrib.tpu.RunConfig({name}=...)")
         if tpu_config is not None and not isinstance(tpu_config, TPUConfig):
             raise TypeError(f"tpu_config must be a TPUConfig, given: {tpu_config}")
-        self._tpu = {"tpu_config": tpu_config or TPUConfig(), "cluster": None}
+        # In the values the Estimator logs ("Using config: ..."), as TF 1.15 listed them.
+        self._values.update(tpu_config=tpu_config or TPUConfig(), cluster=None)
 
-    tpu_config = property(lambda self: self._tpu["tpu_config"])
-    cluster = property(lambda self: self._tpu["cluster"])
+    tpu_config = property(lambda self: self._values["tpu_config"])
+    cluster = property(lambda self: self._values["cluster"])
 
     def replace(self, **kwargs) -> "RunConfig":
         tpu_config = kwargs.pop("tpu_config", None)
         new = super().replace(**kwargs)
         if tpu_config is not None:
-            new._tpu = dict(new._tpu, tpu_config=tpu_config)
+            new._values["tpu_config"] = tpu_config
         return new
-
-    def __repr__(self) -> str:
-        return f"RunConfig({self._values}, tpu_config={self.tpu_config})"
 
 
 def _validate_host_calls(host_calls: dict) -> None:

@@ -256,6 +256,8 @@ def test_a_tpu_is_refused_in_one_line_naming_use_tpu_false(tmp_path):
         tpu.keras_to_tpu_model(None)
     with pytest.raises(TF1NameMissing, match=r"contrib\.tpu\.TPUEmbedding is not provided.*CrossShardOptimizer"):
         tpu.TPUEmbedding
+    assert "use tf.contrib.tpu.TPUEstimator with use_tpu=False" in str(
+        TF1NameMissing("tensorflow.contrib.tpu.python.tpu.tpu_config"))  # `from ... import` of TF's internals
     tpu_names = estimator.tpu_names(ENV)
     assert tpu_names["TPUEstimator"] is T.TPUEstimator and tpu_names["RunConfig"] is T.RunConfig
 

@@ -71,6 +71,9 @@ HINTS = {
     "tensorflow.contrib.tpu": "there is no TPU here: run with use_tpu=False (TPUEstimator then runs the model_fn "
                               "on the CPU); tf.contrib.tpu here has TPUEstimator, TPUEstimatorSpec, RunConfig, "
                               "TPUConfig, InputPipelineConfig, CrossShardOptimizer and bfloat16_scope",
+    "tensorflow.contrib.tpu.python": "TF 1.x's TPU internals are not provided (a project's own copy of "
+                                     "tpu_estimator.py cannot run here): use tf.contrib.tpu.TPUEstimator with "
+                                     "use_tpu=False, which is provided",
     "tensorflow.contrib.cluster_resolver.TPUClusterResolver": "there is no TPU here: run with use_tpu=False and "
                                                               "without a TPU name (BERT: leave --tpu_name unset)",
     "tensorflow.contrib.metrics": "use tf.metrics (tf.compat.v1.metrics): contrib's streaming_X(predictions, labels, ...) "
@@ -83,6 +86,7 @@ HINTS = {
     "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "
                            "provided; for other data use keras.datasets",
 }
+HINTS["tensorflow.contrib.tpu.proto"] = HINTS["tensorflow.contrib.tpu.python"]
 HINTS["tensorflow.distribute.cluster_resolver.TPUClusterResolver"] = (
     HINTS["tensorflow.contrib.cluster_resolver.TPUClusterResolver"])
 for _argument in ("use_tpu=True", "embedding_config_spec=..."):

@@ -71,6 +71,9 @@ HINTS = {
     "tensorflow.contrib.tpu": "there is no TPU here: run with use_tpu=False (TPUEstimator then runs the model_fn "
                               "on the CPU); tf.contrib.tpu here has TPUEstimator, TPUEstimatorSpec, RunConfig, "
                               "TPUConfig, InputPipelineConfig, CrossShardOptimizer and bfloat16_scope",
+    "tensorflow.contrib.distribute": "distribution strategies are not provided (the Estimator here runs one local "
+                                     "process): run on one device, or rewrite with Keras 3 under TF 2's "
+                                     "tf.distribute.MirroredStrategy",
     "tensorflow.contrib.tpu.python": "TF 1.x's TPU internals are not provided (a project's own copy of "
                                      "tpu_estimator.py cannot run here): use tf.contrib.tpu.TPUEstimator with "
                                      "use_tpu=False, which is provided",

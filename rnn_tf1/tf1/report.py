@@ -370,6 +370,15 @@ IN_TF2: dict[str, str] = {
                                       "drop_remainder)`: tf.data fuses the two itself"),
     "tf.contrib.data.parallel_interleave": ("`dataset.interleave(map_func, cycle_length, block_length, "
                                             "num_parallel_calls=tf.data.AUTOTUNE, deterministic=not sloppy)`"),
+    # --- the TFRecord input and checkpoint loading of BERT-style scripts ---
+    "tf.python_io.TFRecordWriter": "`tf.io.TFRecordWriter(path)`",
+    "tf.FixedLenFeature": "`tf.io.FixedLenFeature(shape, dtype)`",
+    "tf.parse_single_example": "`tf.io.parse_single_example(serialized, features)`",
+    "tf.data.TFRecordDataset": "`tf.data.TFRecordDataset(filenames)` (TF 2's takes the same arguments)",
+    "tf.train.init_from_checkpoint": ("`tf.train.Checkpoint(model=model).restore(path)` for an object-based checkpoint; "
+                                      "for a TF1 name-based one, `tf.train.load_checkpoint(path).get_tensor(name)` "
+                                      "assigned to each Keras weight"),
+    "tf.train.Scaffold": "no native replacement: Keras creates and initializes its variables; `tf.train.Checkpoint` restores",
     # --- tf.contrib.tpu (TPUEstimator with use_tpu=False: the model_fn on the CPU) ---
     "tf.contrib.tpu.TPUEstimator": ("a `keras.Model` and `model.fit` / `evaluate` / `predict` (see "
                                     "`tf.estimator.Estimator`); on a TPU, build and fit it inside "

@@ -146,8 +146,21 @@ def test_params_batch_size_per_mode_use_tpu_false_and_eval_metrics_as_a_dict(tmp
         return T.TPUEstimatorSpec(mode, loss=loss, train_op=step,
                                   eval_metrics=(metric_fn, {"labels": labels, "predictions": prediction}))
 
+    class HParamsLike(dict):  # an HParams-style params object: TF 1.15 set batch_size as an hparam
+        def add_hparam(self, name, value):
+            seen.append(("add_hparam", name))
+            self[name] = value
+
+        def set_hparam(self, name, value):
+            self[name] = value
+
     model = tpu_estimator(tmp_path, model_fn, train_batch_size=4, eval_batch_size=None, predict_batch_size=2)
     model.train(input_fn_noting, steps=1)
+    hparams_model = tpu_estimator(tmp_path / "hparams", model_fn, params=HParamsLike(lr=0.1))
+    hparams_model.train(input_fn_noting, steps=1)
+    assert seen[2:] == [("add_hparam", "batch_size"), ("input_fn", 6, False), ("add_hparam", "batch_size"),
+                        ("add_hparam", "use_tpu"), ("train", 6, False, None)]
+    del seen[2:]
     assert "mae" in model.evaluate(input_fn_noting, steps=1)
     next(model.predict(input_fn_noting))
     # input_fn's params: the mode's batch size, no use_tpu; model_fn's: the batch size and use_tpu False.
@@ -205,6 +218,14 @@ def test_tpu_estimator_logs_examples_per_second_instead_of_the_loss(tmp_path, ca
     sec = [float(m.split(": ")[1]) for m in rates]
     assert sec[1] == pytest.approx(6 * sec[0], rel=1e-4)  # examples/sec = train_batch_size * steps/sec
     assert not [m for m in messages if m.startswith("loss = ")]
+    # Without train_batch_size: global_step/sec only (examples/sec needs the batch size).
+    caplog.clear()
+    config = T.RunConfig(model_dir=str(tmp_path / "unbatched"), log_step_count_steps=2,
+                         tpu_config=T.TPUConfig(iterations_per_loop=1))
+    T.TPUEstimator(linear_model_fn, config=config, use_tpu=False).train(lambda params: input_fn({"batch_size": 3}),
+                                                                        steps=5)
+    rates = [r.getMessage().split(":")[0] for r in caplog.records if "/sec: " in r.getMessage()]
+    assert rates == ["global_step/sec", "global_step/sec"]  # after steps 3 and 5
 
 
 def test_tpu_configs_check_their_arguments_as_tf1():

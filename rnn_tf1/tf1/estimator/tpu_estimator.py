@@ -239,18 +239,25 @@ class ExamplesPerSecondHook(tf1.train.StepCounterHook):
                          summary_writer=summary_writer)
 
     def _log_and_record(self, elapsed_steps, elapsed_time, global_step):
-        steps_per_sec = elapsed_steps / elapsed_time
-        examples_per_sec = self._batch_size * steps_per_sec
-        if self._summary_writer is not None:
-            for tag, value in (("global_step/sec", steps_per_sec), ("examples/sec", examples_per_sec)):
+        rates = [("global_step/sec", elapsed_steps / elapsed_time)]
+        if self._batch_size is not None:  # no train_batch_size: no examples/sec (TF 1.15 failed on None)
+            rates.append(("examples/sec", self._batch_size * rates[0][1]))
+        for tag, value in rates:
+            if self._summary_writer is not None:
                 self._summary_writer.add_summary(
                     tf1.Summary(value=[tf1.Summary.Value(tag=tag, simple_value=value)]), global_step)
-        log.info("global_step/sec: %g", steps_per_sec)
-        log.info("examples/sec: %g", examples_per_sec)
+            log.info("%s: %g", tag, value)
 
 
-def _add_item_to_params(params: dict, key: str, value) -> None:
-    params[key] = value  # params is a dict here (HParams-style objects: set as an attribute)
+def _add_item_to_params(params, key: str, value) -> None:
+    """TF 1.15's: a dict gets the key; an HParams gets the hparam (set, or added if new)."""
+    if hasattr(params, "add_hparam"):
+        if key in params:
+            params.set_hparam(key, value)
+        else:
+            params.add_hparam(key, value)
+    else:
+        params[key] = value
 
 
 class TPUEstimator(Estimator):

@@ -229,7 +229,8 @@ def test_tpu_estimator_logs_examples_per_second_instead_of_the_loss(tmp_path, ca
 
 
 def test_tpu_configs_check_their_arguments_as_tf1():
-    assert T.TPUConfig(per_host_input_for_training=True).per_host_input_for_training == T.InputPipelineConfig.PER_HOST_V1
+    per_host = T.TPUConfig(per_host_input_for_training=True).per_host_input_for_training
+    assert per_host == T.InputPipelineConfig.PER_HOST_V1
     assert T.TPUConfig(per_host_input_for_training=False).per_host_input_for_training == 1
     assert T.TPUConfig().iterations_per_loop == 2 and T.InputPipelineConfig.PER_HOST_V2 == 3
     assert T.TPUConfig(iterations_per_loop="10s").iterations_per_loop == "10s"

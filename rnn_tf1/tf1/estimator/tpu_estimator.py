@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import inspect
 import math
 import re
 
@@ -149,7 +150,6 @@ def _validate_host_calls(host_calls: dict) -> None:
         if not isinstance(host_call[1], (tuple, list, dict)):
             raise ValueError(f"{name}[1] should be tuple or list, or dict.")
         if isinstance(host_call[1], (tuple, list)):
-            import inspect
             takes_varargs = any(p.kind == inspect.Parameter.VAR_POSITIONAL
                                 for p in inspect.signature(host_call[0]).parameters.values())
             if not takes_varargs and len(host_call[1]) != len(fn_args(host_call[0])):

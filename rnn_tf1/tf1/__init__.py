@@ -35,6 +35,8 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # of that module (one module may provide two namespaces that share their names).  Parent packages
 # (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
+    "tensorflow.contrib.crf": "contrib_crf",
+    "tensorflow.contrib.crf.python.ops.crf": "contrib_crf",
     "tensorflow.contrib.data": "contrib_data",
     "tensorflow.contrib.eager": "eager",
     "tensorflow.contrib.layers": "contrib_layers",

@@ -219,3 +219,50 @@ def test_keras_mnist_install_patches_tf_keras_modules(monkeypatch):
     keras_datasets.install(Env(tf1))  # twice: still one layer over Keras' function
     assert source.load_data.rnn_tf1_original is original
     assert sys.modules[keras_datasets.SOURCE_MODULE] is source
+
+
+# ---------------------------------------------------------------- the 2017 text CNN fixture
+
+def test_numpy_1s_object_array_of_ragged_pairs_without_installing_the_habit():
+    from rnn_tf1.tf1 import habits
+    array = habits._array_ragged_as_object(np.array)
+    pairs = list(zip([np.arange(5)] * 3, [np.array([0, 1])] * 3))  # a text CNN's (ids, label) pairs
+    made = array(pairs)
+    assert made.dtype == object and made.shape == (3, 2)  # numpy 1's result
+    np.testing.assert_array_equal(made[1, 0], np.arange(5))
+    assert array([[1, 2], [3, 4]]).dtype == np.array([[1, 2], [3, 4]]).dtype  # the regular case is untouched
+    with pytest.raises(ValueError, match="inhomogeneous"):
+        array(pairs, dtype=np.float32)  # a dtype asked for: numpy's own error, as numpy 1 raised one too
+    with pytest.raises(ValueError):
+        np.array(pairs)  # this process's numpy is numpy 2's, untouched
+
+
+def test_the_2017_text_cnn_fixture_parses_flags_the_tf1_4_way_and_restores_its_vocabulary(tmp_path):
+    from conftest import run_cli
+    from test_run_script import SCRIPTS
+    out = tmp_path / "runs"
+    # Seeded; PYTHONHASHSEED set, so `run` needs no restart of its own (one TensorFlow start-up).
+    proc = run_cli("run", f"{SCRIPTS}/text_cnn_2017.py", "--seed", "0", "--", f"--out_dir={out}",
+                   "--batch_size=16", "--num_steps=30", "--some_other_flag=1", env={"PYTHONHASHSEED": "0"})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    start = lines.index("Parameters:")
+    # FLAGS._parse_flags() took the defined flags from argv and left the unknown one; FLAGS.__flags held
+    # the script's flags only (none of absl's or TensorFlow's own), with their values.
+    assert lines[start + 1:start + 9] == [
+        "ALLOW_SOFT_PLACEMENT=True", "BATCH_SIZE=16", "DROPOUT_KEEP_PROB=0.5", "EMBEDDING_DIM=16",
+        "FILTER_SIZES=2,3", "NUM_FILTERS=8", "NUM_STEPS=30", f"OUT_DIR={out}"]
+    assert lines[start + 9] == ""
+    assert "numpy 1 habit: np.array(ragged nested sequences)" in proc.stderr
+    losses = [float(line.split()[-1]) for line in lines if line.startswith("step ")]
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    assert float(lines[-1].split()[-1]) >= 0.8  # the restored model on 100 new sentences
+    # The vocabulary file: TF 1.x's tokens (apostrophes and hyphens kept, the full stop dropped).
+    vocab = contrib_learn.VocabularyProcessor.restore(str(out / "vocab"))
+    words = set(vocab.vocabulary_._mapping)
+    assert "Vocabulary Size: 19" in lines and len(words) == 19
+    assert {"<UNK>", "it's", "well-acted", "superb", "the"} <= words and not any("." in w for w in words)
+    superb, unknown = ([int(i) for i in line.split()[1:]] for line in lines if line.startswith("ids "))
+    assert list(vocab.reverse([superb, unknown])) == ["the film was superb <UNK> <UNK> <UNK> <UNK>",
+                                                     "a <UNK> plot <UNK> <UNK> <UNK> <UNK> <UNK>"]
+    assert unknown[1] == 0 and superb[4:] == [0] * 4

@@ -171,6 +171,8 @@ def test_the_namespace_and_its_tf1_module_path():
     assert tf1_env.NAMESPACES["tensorflow.contrib.crf"] == "contrib_crf"
     assert tf1_env.NAMESPACES["tensorflow.contrib.crf.python.ops.crf"] == "contrib_crf"
     assert set(contrib_crf.names(None)) == set(contrib_crf.__all__) and len(contrib_crf.__all__) == 11
+    from rnn_tf1.tf1 import report  # --report has an entry for each name
+    assert all(report.table_key(f"tf.contrib.crf.{name}") for name in contrib_crf.__all__)
 
 
 def test_the_bilstm_crf_fixture_trains_decodes_and_restores_transitions(tmp_path):

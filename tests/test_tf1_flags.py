@@ -68,3 +68,8 @@ def test_the_namespaces_share_one_flags_object_over_tensorflows():
     assert object.__getattribute__(names["FLAGS"], "_rnn_tf1_wrapped") is tf.compat.v1.flags.FLAGS
     assert names["DEFINE_string"] is tf.compat.v1.flags.DEFINE_string
     assert tf_flags.app_names(env)["run"] is tf.compat.v1.app.run
+    # --report names it as written here, and its absl replacement
+    from rnn_tf1.tf1 import report
+    assert names["FLAGS"].__module__ == "rnn_tf1.tf1.tf_flags"
+    assert report.classify("tf.flags.FLAGS", names["FLAGS"], tf)[0] == report.RNN_TF1
+    assert "flag_values_dict()" in report.IN_TF2[report.table_key("tf.app.flags.FLAGS")]

@@ -68,6 +68,8 @@ class TF1FlagValues:
             return FlagValuesDict(wrapped)
         if name == "__parsed":
             return wrapped.is_parsed()
+        if name == "__module__":  # this module, for --report (its class stays absl's, for isinstance)
+            return __name__
         if name == "__dict__":
             return {"__flags": FlagValuesDict(wrapped), "__parsed": wrapped.is_parsed()}
         return getattr(wrapped, name)

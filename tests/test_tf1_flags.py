@@ -73,3 +73,18 @@ def test_the_namespaces_share_one_flags_object_over_tensorflows():
     assert names["FLAGS"].__module__ == "rnn_tf1.tf1.tf_flags"
     assert report.classify("tf.flags.FLAGS", names["FLAGS"], tf)[0] == report.RNN_TF1
     assert "flag_values_dict()" in report.IN_TF2[report.table_key("tf.app.flags.FLAGS")]
+
+
+def test_define_float_keeps_an_int_default_as_tf_1_0_to_1_4_did():
+    define_float = tf_flags.keep_default_as_given(tf.compat.v1.flags.DEFINE_float)
+    values = absl_flags.FlagValues()
+    define_float("batch_size", 20, "an int default, as 2017's NER scripts wrote it", flag_values=values)
+    define_float("lr", 0.001, "a float default", flag_values=values)
+    define_float(flag_name="clip", default_value=5, docstring="TF 1.x's keyword names", flag_values=values)
+    values(["train.py"])
+    assert type(values.batch_size) is int and values.batch_size == 20 and values["batch_size"].default == 20
+    assert [0, 1, 2][:values.batch_size] == [0, 1, 2]  # slicing works, as it did in TF 1.0-1.4
+    assert type(values.lr) is float and type(values.clip) is int
+    values(["train.py", "--batch_size=30"])
+    assert type(values.batch_size) is float and values.batch_size == 30.0  # from argv: converted, as argparse did
+    assert tf_flags.names(Env(tf.compat.v1))["DEFINE_float"].__doc__ == tf.compat.v1.flags.DEFINE_float.__doc__

@@ -35,11 +35,16 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # of that module (one module may provide two namespaces that share their names).  Parent packages
 # (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
+    "tensorflow.contrib.compiler.jit": "contrib_compiler:jit_names",
     "tensorflow.contrib.crf": "contrib_crf",
     "tensorflow.contrib.crf.python.ops.crf": "contrib_crf",
     "tensorflow.contrib.data": "contrib_data",
     "tensorflow.contrib.eager": "eager",
     "tensorflow.contrib.layers": "contrib_layers",
+    "tensorflow.contrib.layers.python.layers": "contrib_layers",  # TF1's package path: the same names
+    "tensorflow.contrib.layers.python.layers.initializers": "contrib_layers:initializers_names",
+    "tensorflow.contrib.layers.python.layers.layers": "contrib_layers:layers_module_names",
+    "tensorflow.contrib.layers.python.layers.regularizers": "contrib_layers:regularizers_names",
     "tensorflow.contrib.learn": "contrib_learn:learn_names",  # before its sub-namespaces
     "tensorflow.contrib.learn.datasets": "contrib_learn",
     "tensorflow.contrib.learn.datasets.mnist": "contrib_learn:mnist_names",

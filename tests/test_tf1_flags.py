@@ -85,6 +85,9 @@ def test_define_float_keeps_an_int_default_as_tf_1_0_to_1_4_did():
     assert type(values.batch_size) is int and values.batch_size == 20 and values["batch_size"].default == 20
     assert [0, 1, 2][:values.batch_size] == [0, 1, 2]  # slicing works, as it did in TF 1.0-1.4
     assert type(values.lr) is float and type(values.clip) is int
+    # the flags are the caller's (this module's), not the wrapper's: they are in TF 1.4's dict
+    assert values.find_module_defining_flag("batch_size") == __name__
+    assert tf_flags.script_flag_values(values) == {"batch_size": 20, "lr": 0.001, "clip": 5}
     values(["train.py", "--batch_size=30"])
     assert type(values.batch_size) is float and values.batch_size == 30.0  # from argv: converted, as argparse did
     assert tf_flags.names(Env(tf.compat.v1))["DEFINE_float"].__doc__ == tf.compat.v1.flags.DEFINE_float.__doc__

@@ -27,6 +27,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from absl import flags as _absl_flags
+
+# absl attributes a flag to the module that called DEFINE_*: the script, not this module's wrapper
+# below (TensorFlow's flags module does the same for its own).
+_absl_flags.disclaim_key_flags()
+
 # Flags these packages define for themselves; TF 1.4's dict held only the script's flags.
 OWN_FLAG_MODULES = ("absl.", "tensorflow.", "tf_keras.", "keras.", "rnn_tf1.")
 

@@ -23,11 +23,19 @@ from rnn_tf1.config import (Config, add_options, check_sizes, flag, from_args, g
 from rnn_tf1.errors import UsageError, UserError
 
 DEFAULT_MODELS = ("lstm", "gru", "rnn", "rnn/relu")  # the gradient experiments' cells (CELL[/ACTIVATION])
+# Commands that compute with the one arithmetic (tf_env.one_arithmetic: the same digits on every x86-64
+# CPU), as `run --seed N` does (cmd_run); `bench` sets it per measured path, and unseeded `run` and the
+# kernel leave TensorFlow's defaults alone, as TF 1.x did.
+ONE_ARITHMETIC_COMMANDS = ("train", "fidelity", "evaluate", "predict", "export", "gradients", "cells")
 CELLS_STEPS = 2000  # `rnn-tf1 cells` trains each model this many steps unless --steps says otherwise
 TRAIN_DESCRIPTION = """\
 Train the tutorial's LSTM and print its log on stdout, line for line.  Every option
 defaults to the tutorial's value.  The run folder (log, history, config, checkpoints,
-charts) and the comparison with the tutorial's published log are named on stderr."""
+charts) and the comparison with the tutorial's published log are named on stderr.
+TensorFlow and numpy compute with one arithmetic on every x86-64 CPU (ONEDNN_MAX_CPU_ISA=AVX2,
+TF_ENABLE_ONEDNN_OPTS=0, OPENBLAS_CORETYPE=Haswell, NPY_DISABLE_CPU_FEATURES=AVX-512), so a
+seed prints the same digits on an AVX2 laptop and an AVX-512 server; a variable you set wins,
+with one note (docs/one-arithmetic.md)."""
 TRAIN_EXAMPLES = """examples:
   rnn-tf1 train                                  the tutorial: GD, 10000 steps, its 53 lines on stdout
   rnn-tf1 train --steps 400 --seed 0 > run.log   a short seeded run, the log kept for `rnn-tf1 compare`
@@ -153,8 +161,8 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from rnn_tf1.notebook_runner import is_notebook, run_notebook
-    from rnn_tf1.script_runner import run_script
+    from rnn_tf1.launch.notebook import is_notebook, run_notebook
+    from rnn_tf1.launch.script import run_script
     if args.report is None and (args.report_format or args.force):
         raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
     report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
@@ -164,6 +172,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
         os.execve(sys.executable, [sys.executable, "-m", "rnn_tf1", *args.argv], {**os.environ, **restart})
+    if args.seed is not None:  # in the process that runs the script (after any restart): notes once
+        tf_env.one_arithmetic()  # unseeded, TensorFlow's own kernel choice, as TF 1.x ran
     if is_notebook(args.script):
         for given, option, why in ((args.figures, "--figures", "its figures are inline in the executed copy (--out)"),
                                    (args.script_args, "-- ARGS", "a notebook has no command-line arguments"),
@@ -178,7 +188,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_kernel(args: argparse.Namespace) -> int:
-    from rnn_tf1 import tf1_kernel
+    from rnn_tf1.launch import kernel as tf1_kernel
     if args.action == "install":
         path = tf1_kernel.install_kernel(args.name, args.user, args.sys_prefix, args.prefix)
         log.info("kernel %s (%s) installed in %s", args.name, tf1_kernel.DISPLAY_NAME, path)
@@ -357,8 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "any tf.Graph() it makes), read_data_sets' shuffler, numpy's global generator and "
                           "Python's random with N, its string hashes with PYTHONHASHSEED=N (run restarts "
                           "itself once); random ops in while loops draw in iteration order; its "
-                          "Sessions get the port's threads (1 per op, 2 ops side by side), so it prints what "
-                          "`rnn-tf1 train --seed N` prints (default: unseeded, as the tutorial ran)")
+                          "Sessions get the port's threads (1 per op, 2 ops side by side) and TensorFlow and numpy "
+                          "the one arithmetic (ONEDNN_MAX_CPU_ISA=AVX2, TF_ENABLE_ONEDNN_OPTS=0, "
+                          "OPENBLAS_CORETYPE=Haswell, NPY_DISABLE_CPU_FEATURES=AVX-512: the same digits on every "
+                          "x86-64 CPU with AVX2), so it prints what `rnn-tf1 train --seed N` prints (default: "
+                          "unseeded, as the tutorial ran, on TensorFlow's own kernel choice)")
     run.add_argument("--data-dir", default=None,
                      help="MNIST folder to use instead of the one the script names")
     run.add_argument("--figures", default=None, metavar="DIR",
@@ -497,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             args.script_args += script_args
         args.argv = argv
+        if args.command in ONE_ARITHMETIC_COMMANDS:
+            tf_env.one_arithmetic()  # before TensorFlow and numpy load (`run --seed N`: cmd_run)
         return args.func(args)
     except UserError as exc:
         sys.stderr.write(f"rnn-tf1: {exc.label}{exc}\n")

@@ -40,20 +40,6 @@ def test_the_tutorials_gd_script_prints_what_rnn_tf1_train_prints(tmp_path):
     assert imread(str(chart))[..., :3].std() > 0.05  # a drawn chart, not a blank canvas
 
 
-def test_the_tutorials_adam_variant_prints_what_rnn_tf1_train_prints(tmp_path):
-    """Adam, `Iter` lines every 10 steps, its `while step * batch_size < training_iters` loop:
-    101 * 128 images -> steps 1..100, as `train --steps 100 --log-style iter` runs them.  Seed 3 from
-    step 90 on is where the script's own `tf.Session()` printed other sixth decimals than the port
-    when it ran on TensorFlow's thread pools (before --seed gave it the port's threading)."""
-    proc = run_script("tutorial_adam.py", seed=3, script_args=[str(101 * 128)])
-    assert proc.returncode == 0, proc.stderr
-    train = run_cli("train", "--optimizer", "adam", "--steps", "100", "--display-step", "10", "--log-style",
-                    "iter", "--seed", "3", "--run-dir", str(tmp_path / "train"), "--data-dir", default_data_dir())
-    assert train.returncode == 0, train.stderr  # no shared step with the GD reference: noted, not an error
-    assert "no comparison with the tutorial's log: " in train.stderr and "share no displayed step" in train.stderr
-    assert proc.stdout == train.stdout and proc.stdout.count("Iter ") == 10, proc.stdout
-
-
 def test_the_migration_idiom_builds_the_same_seeded_graph():
     """`import tensorflow.compat.v1 as tf; tf.disable_v2_behavior()`: the tutorial's variables, and
     the first step of seed 0 lands where `rnn-tf1 train --seed 0` does (its first line)."""
@@ -249,7 +235,7 @@ def test_waitforbuttonpress_does_not_wait_without_a_screen(tmp_path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from rnn_tf1.script_runner import _headless_pyplot
+    from rnn_tf1.launch.script import _headless_pyplot
     calls = _headless_pyplot(str(tmp_path), "examples.py")
     plt.figure(7)
     plt.plot([0, 1], [1, 0])

@@ -16,7 +16,8 @@ import pytest
 from matplotlib.image import imread
 
 from conftest import REPO, cli_in_process, run_cli
-from rnn_tf1 import notebook_runner, tf1_kernel
+from rnn_tf1.launch import kernel as tf1_kernel
+from rnn_tf1.launch import notebook as notebook_runner
 from rnn_tf1.config import default_data_dir
 
 NOTEBOOKS = os.path.join(REPO, "tests", "tf1_notebooks")
@@ -131,7 +132,7 @@ def test_the_kernelspec_in_a_prefix_is_listed_started_and_used_by_nbclient(tmp_p
     assert manager.find_kernel_specs()["rnn-tf1"] == str(kernels / "rnn-tf1")
     spec = manager.get_kernel_spec("rnn-tf1")
     assert spec.display_name == "Python 3 · TF 1.x API (rnn-tf1)" and spec.language == "python"
-    assert spec.argv[0] == sys.executable and spec.argv[-4:] == ["-m", "rnn_tf1.tf1_kernel", "-f", "{connection_file}"]
+    assert spec.argv[0] == sys.executable and spec.argv[-4:] == ["-m", "rnn_tf1.launch.kernel", "-f", "{connection_file}"]
     assert os.path.exists(kernels / "rnn-tf1" / "logo-64x64.png")  # ipykernel's own kernelspec files
 
     folder = tmp_path / "nb"

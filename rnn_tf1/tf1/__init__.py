@@ -35,6 +35,7 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # of that module (one module may provide two namespaces that share their names).  Parent packages
 # (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
+    "tensorflow.contrib.cluster_resolver": "contrib_tpu:cluster_resolver_names",
     "tensorflow.contrib.compiler.jit": "contrib_compiler:jit_names",
     "tensorflow.contrib.crf": "contrib_crf",
     "tensorflow.contrib.crf.python.ops.crf": "contrib_crf",
@@ -53,12 +54,18 @@ NAMESPACES = {
     "tensorflow.contrib.learn.python.learn.preprocessing": "contrib_learn:preprocessing_names",
     "tensorflow.contrib.learn.python.learn.preprocessing.text": "contrib_learn:preprocessing_names",
     "tensorflow.contrib.learn.python.learn.preprocessing.categorical_vocabulary": "contrib_learn:vocabulary_names",
+    "tensorflow.contrib.metrics": "contrib_metrics",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
     "tensorflow.contrib.slim": "contrib_layers:slim_names",
+    "tensorflow.contrib.summary": "contrib_summary",
+    "tensorflow.contrib.tpu": "contrib_tpu",
+    "tensorflow.distribute": "contrib_tpu:distribute_names",
+    "tensorflow.distribute.cluster_resolver": "contrib_tpu:distribute_cluster_resolver_names",
     "tensorflow.estimator": "estimator",
     "tensorflow.estimator.inputs": "estimator:inputs_names",
+    "tensorflow.estimator.tpu": "estimator:tpu_names",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",
     "tensorflow.flags": "tf_flags",
     "tensorflow.app": "tf_flags:app_names",
@@ -129,6 +136,13 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
             if parent not in modules:
                 modules[parent] = Namespace(parent, __path__=[])
             setattr(modules[parent], parts[depth], modules[".".join(parts[:depth + 1])])
+    # `from tensorflow.compat.v1 import estimator` (late TF1 code: ALBERT, TF's official models) reads
+    # TensorFlow's own tensorflow.compat.v1, which has no estimator or contrib: Python then looks for
+    # the submodule in sys.modules, where these names give the script's modules.
+    for dotted in list(modules):
+        top = dotted.split(".")[1] if dotted.count(".") else None
+        if top and not hasattr(real_tf.compat.v1, top) and dotted != "tensorflow.nn":
+            modules["tensorflow.compat.v1." + dotted[len("tensorflow."):]] = modules[dotted]
     sys.modules.update(modules)
     if not any(isinstance(f, MissingModuleFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, MissingModuleFinder())

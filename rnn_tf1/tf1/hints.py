@@ -69,9 +69,38 @@ HINTS = {
                                         "SparseAccuracy, BinaryAccuracy and Metric; otherwise use tf.keras.metrics",
     "tensorflow.contrib.rnn": "no drop-in replacement; rewrite with the provided tf.contrib.rnn cells (LSTMCell, "
                               "LSTMBlockCell, GRUCell, ...) or keras.layers.LSTM / ConvLSTM2D",
+    # No TPU on this machine: TPUEstimator runs the model_fn on the CPU, as TF 1.15 did with use_tpu=False.
+    "tensorflow.contrib.tpu": "there is no TPU here: run with use_tpu=False (TPUEstimator then runs the model_fn "
+                              "on the CPU); tf.contrib.tpu here has TPUEstimator, TPUEstimatorSpec, RunConfig, "
+                              "TPUConfig, InputPipelineConfig, CrossShardOptimizer and bfloat16_scope",
+    "tensorflow.contrib.distribute": "distribution strategies are not provided (the Estimator here runs one local "
+                                     "process): run on one device, or rewrite with Keras 3 under TF 2's "
+                                     "tf.distribute.MirroredStrategy",
+    "tensorflow.contrib.tpu.python": "TF 1.x's TPU internals are not provided (a project's own copy of "
+                                     "tpu_estimator.py cannot run here): use tf.contrib.tpu.TPUEstimator with "
+                                     "use_tpu=False, which is provided",
+    "tensorflow.contrib.cluster_resolver.TPUClusterResolver": "there is no TPU here: run with use_tpu=False and "
+                                                              "without a TPU name (BERT: leave --tpu_name unset)",
+    "tensorflow.contrib.metrics": "use tf.metrics (tf.compat.v1.metrics): contrib's streaming_X(predictions, labels, ...) "
+                                 "is tf.metrics.X(labels, predictions, ...); tf.contrib.metrics here has those "
+                                 "streaming_* names, streaming_concat, streaming_covariance and "
+                                 "streaming_pearson_correlation",
+    "tensorflow.contrib.summary": "tf.contrib.summary here has TensorFlow's summary_ops_v2 functions (create_file_writer, "
+                                 "scalar, histogram, image, always_record_summaries, all_summary_ops, ...); SQLite "
+                                 "writers are gone: use create_file_writer, or tf.summary (TF 2)",
     "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "
                            "provided; for other data use keras.datasets",
 }
+HINTS["tensorflow.contrib.tpu.proto"] = HINTS["tensorflow.contrib.tpu.python"]
+HINTS["tensorflow.distribute.cluster_resolver.TPUClusterResolver"] = (
+    HINTS["tensorflow.contrib.cluster_resolver.TPUClusterResolver"])
+for _argument in ("use_tpu=True", "embedding_config_spec=..."):
+    HINTS[f"tensorflow.contrib.tpu.TPUEstimator({_argument})"] = (
+        "there is no TPU here: run with use_tpu=False (TPUEstimator then runs the model_fn on the CPU, "
+        "params['batch_size'] the batch size of the mode)")
+for _argument in ("cluster=...", "master=...", "evaluation_master=..."):
+    HINTS[f"tensorflow.contrib.tpu.RunConfig({_argument})"] = (
+        "there is no TPU or remote master here: leave cluster and master unset and run with use_tpu=False")
 for _export in ("export_savedmodel", "export_saved_model", "experimental_export_all_saved_models"):
     HINTS[f"tensorflow.estimator.Estimator.{_export}"] = HINTS["tensorflow.estimator.export"]
 for _name in ("Exporter", "FinalExporter", "LatestExporter", "BestExporter"):

@@ -35,7 +35,8 @@ CLASS_LABELS = {TF2_CORE: "TF 2 core", COMPAT_V1: "compat.v1 only", TF_KERAS: "t
 SHORT_PREFIXES = (("tensorflow.examples.tutorials.mnist.input_data.", "input_data."), ("tensorflow.", "tf."))
 # Other routes to the same TF1 name: looked up under the canonical prefix when the table lacks it.
 PREFIX_ALIASES = (("tf.compat.v1.", "tf."), ("tf.nn.rnn_cell.", "tf.contrib.rnn."),
-                  ("tf.contrib.slim.", "tf.contrib.layers."), ("tf.contrib.framework.", "tf.contrib.slim."))
+                  ("tf.contrib.slim.", "tf.contrib.layers."), ("tf.contrib.framework.", "tf.contrib.slim."),
+                  ("tf.estimator.tpu.", "tf.contrib.tpu."))
 
 
 def short_name(dotted: str) -> str:
@@ -365,6 +366,36 @@ IN_TF2: dict[str, str] = {
     "tf.estimator.train_and_evaluate": "`model.fit(train, validation_data=eval)`: it evaluates after every epoch",
     "tf.estimator.inputs.numpy_input_fn": ("`tf.data.Dataset.from_tensor_slices((x, y)).shuffle(...).batch(...)`, "
                                            "or `model.fit(x, y, batch_size=...)` directly"),
+    "tf.contrib.data.map_and_batch": ("`dataset.map(map_func, num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size, "
+                                      "drop_remainder)`: tf.data fuses the two itself"),
+    "tf.contrib.data.parallel_interleave": ("`dataset.interleave(map_func, cycle_length, block_length, "
+                                            "num_parallel_calls=tf.data.AUTOTUNE, deterministic=not sloppy)`"),
+    # --- the TFRecord input and checkpoint loading of BERT-style scripts ---
+    "tf.python_io.TFRecordWriter": "`tf.io.TFRecordWriter(path)`",
+    "tf.FixedLenFeature": "`tf.io.FixedLenFeature(shape, dtype)`",
+    "tf.parse_single_example": "`tf.io.parse_single_example(serialized, features)`",
+    "tf.data.TFRecordDataset": "`tf.data.TFRecordDataset(filenames)` (TF 2's takes the same arguments)",
+    "tf.train.init_from_checkpoint": ("`tf.train.Checkpoint(model=model).restore(path)` for an object-based checkpoint; "
+                                      "for a TF1 name-based one, `tf.train.load_checkpoint(path).get_tensor(name)` "
+                                      "assigned to each Keras weight"),
+    "tf.train.Scaffold": "no native replacement: Keras creates and initializes its variables; `tf.train.Checkpoint` restores",
+    # --- tf.contrib.tpu (TPUEstimator with use_tpu=False: the model_fn on the CPU) ---
+    "tf.contrib.tpu.TPUEstimator": ("a `keras.Model` and `model.fit` / `evaluate` / `predict` (see "
+                                    "`tf.estimator.Estimator`); on a TPU, build and fit it inside "
+                                    "`tf.distribute.TPUStrategy(resolver).scope()`"),
+    "tf.contrib.tpu.TPUEstimatorSpec": ("`model.compile(optimizer=..., loss=..., metrics=[...])`: eval_metrics' "
+                                        "metric_fn becomes `keras.metrics`, scaffold_fn's init_from_checkpoint "
+                                        "`tf.train.Checkpoint(...).restore(path)`"),
+    "tf.contrib.tpu.RunConfig": "see `tf.estimator.RunConfig`; the TPU's own settings go to `tf.distribute.TPUStrategy`",
+    "tf.contrib.tpu.TPUConfig": ("`model.compile(steps_per_execution=iterations_per_loop)` under "
+                                 "`tf.distribute.TPUStrategy`; nothing on the CPU"),
+    "tf.contrib.tpu.InputPipelineConfig": ("`tf.distribute.InputOptions` under `tf.distribute.TPUStrategy`; nothing "
+                                           "on the CPU"),
+    "tf.contrib.tpu.CrossShardOptimizer": ("the optimizer itself: `tf.distribute.TPUStrategy` sums gradients across "
+                                           "replicas (scale the loss by 1 / global batch size)"),
+    "tf.contrib.tpu.bfloat16_scope": "`keras.mixed_precision.set_global_policy(\"mixed_bfloat16\")`",
+    "tf.contrib.cluster_resolver.TPUClusterResolver": "`tf.distribute.cluster_resolver.TPUClusterResolver` (on a TPU VM)",
+    "tf.contrib.tpu": "Keras `model.fit`; on a TPU, `tf.distribute.TPUStrategy` (tf.contrib.tpu is gone from TensorFlow)",
     # --- whole TF1 namespaces a script may stop on ---
     "tf.contrib.slim": "`keras.layers` (slim's layers are `tf.contrib.layers`': see those names), or tf-slim on TF 2",
     "tf.contrib.learn": "Keras: `model.compile` + `model.fit` (contrib.learn is gone from TensorFlow)",

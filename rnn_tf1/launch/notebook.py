@@ -1,6 +1,6 @@
 """`rnn-tf1 run NOTEBOOK.ipynb`: a TF1-era notebook, unchanged, executed headless on the TF1 kernel.
 
-Every code cell runs in order with nbclient on the kernel of `rnn_tf1.tf1_kernel` (TF 1.x's API
+Every code cell runs in order with nbclient on the kernel of `rnn_tf1.launch.kernel` (TF 1.x's API
 installed before the first cell), whatever kernel the notebook's metadata names (a note on stderr
 when it names another).  What the cells print on stdout goes to stdout as it comes, and nothing
 else does, so the output is what the script version prints (`rnn-tf1 run NB.ipynb > run.log;
@@ -24,7 +24,8 @@ import re
 import sys
 from typing import Any
 
-from rnn_tf1 import run_files, tf1_kernel
+from rnn_tf1 import run_files
+from rnn_tf1.launch import kernel as tf1_kernel
 from rnn_tf1.errors import UsageError, UserError
 
 log = logging.getLogger(__name__)

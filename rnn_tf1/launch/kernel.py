@@ -10,7 +10,7 @@ notebook runs unseeded on the folder it names, as TF1 notebooks ran.
 
 The kernelspec is written by ipykernel's own machinery (`ipykernel.kernelspec.write_kernel_spec`,
 with its logos) and installed or found by jupyter_client's `KernelSpecManager`; its argv runs
-`python -m rnn_tf1.tf1_kernel -f {connection_file}` with this Python.
+`python -m rnn_tf1.launch.kernel -f {connection_file}` with this Python.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 KERNEL_NAME = "rnn-tf1"
 DISPLAY_NAME = "Python 3 · TF 1.x API (rnn-tf1)"
-LAUNCHER_MODULE = "rnn_tf1.tf1_kernel"
+LAUNCHER_MODULE = "rnn_tf1.launch.kernel"
 # `rnn-tf1 run NOTEBOOK --seed N --data-dir DIR` -> the kernel's install(seed=N, data_dir=DIR).
 SEED_VARIABLE = "RNN_TF1_KERNEL_SEED"
 DATA_DIR_VARIABLE = "RNN_TF1_KERNEL_DATA_DIR"

@@ -36,12 +36,24 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
     "tensorflow.contrib.cluster_resolver": "contrib_tpu:cluster_resolver_names",
+    "tensorflow.contrib.compiler.jit": "contrib_compiler:jit_names",
+    "tensorflow.contrib.crf": "contrib_crf",
+    "tensorflow.contrib.crf.python.ops.crf": "contrib_crf",
     "tensorflow.contrib.data": "contrib_data",
     "tensorflow.contrib.eager": "eager",
     "tensorflow.contrib.layers": "contrib_layers",
+    "tensorflow.contrib.layers.python.layers": "contrib_layers",  # TF1's package path: the same names
+    "tensorflow.contrib.layers.python.layers.initializers": "contrib_layers:initializers_names",
+    "tensorflow.contrib.layers.python.layers.layers": "contrib_layers:layers_module_names",
+    "tensorflow.contrib.layers.python.layers.regularizers": "contrib_layers:regularizers_names",
+    "tensorflow.contrib.learn": "contrib_learn:learn_names",  # before its sub-namespaces
     "tensorflow.contrib.learn.datasets": "contrib_learn",
     "tensorflow.contrib.learn.datasets.mnist": "contrib_learn:mnist_names",
+    "tensorflow.contrib.learn.preprocessing": "contrib_learn:preprocessing_names",
     "tensorflow.contrib.learn.python.learn.datasets.mnist": "contrib_learn:mnist_names",
+    "tensorflow.contrib.learn.python.learn.preprocessing": "contrib_learn:preprocessing_names",
+    "tensorflow.contrib.learn.python.learn.preprocessing.text": "contrib_learn:preprocessing_names",
+    "tensorflow.contrib.learn.python.learn.preprocessing.categorical_vocabulary": "contrib_learn:vocabulary_names",
     "tensorflow.contrib.metrics": "contrib_metrics",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
@@ -55,6 +67,8 @@ NAMESPACES = {
     "tensorflow.estimator.inputs": "estimator:inputs_names",
     "tensorflow.estimator.tpu": "estimator:tpu_names",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",
+    "tensorflow.flags": "tf_flags",
+    "tensorflow.app": "tf_flags:app_names",
 }
 
 
@@ -87,7 +101,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     """
     import tensorflow as real_tf  # the real package, imported once with tf_env's settings
 
-    from rnn_tf1.tf1 import habits, seeding, sessions
+    from rnn_tf1.tf1 import habits, keras_datasets, seeding, sessions
 
     tf1 = real_tf.compat.v1
     env = Env(tf1, seed, data_dir)
@@ -100,6 +114,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     tf1.reset_default_graph()
     seeding.seed(env)
     habits.install(env)  # numpy 1's removed names, for the script only (never for rnn-tf1 train)
+    keras_datasets.install(env)  # tf.keras' mnist.load_data() offline, from the verified MNIST
 
     tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
                    __version__=real_tf.__version__, **sessions.install(env))

@@ -7,9 +7,11 @@ HINTS = {
                                "rewrite with tf.layers (tf.compat.v1.layers) or tf.keras",
     "tensorflow.contrib.slim.nets": "use tf.keras.applications (VGG, ResNet, Inception, MobileNet) instead",
     # contrib.learn's Estimators came before tf.estimator's, which is provided (model_fn style).
-    "tensorflow.contrib.learn": "no drop-in replacement (contrib.learn is gone from TensorFlow); rewrite "
-                                "the model as a model_fn for the provided tf.estimator.Estimator, or with "
-                                "Keras 3 (keras.Model, model.fit)",
+    "tensorflow.contrib.learn": "tf.contrib.learn here has ModeKeys, preprocessing (VocabularyProcessor) and "
+                                "datasets (MNIST) only; for Experiment / learn_runner use the provided "
+                                "tf.estimator.train_and_evaluate(estimator, TrainSpec, EvalSpec); for its "
+                                "Estimators and canned estimators write a model_fn for the provided "
+                                "tf.estimator.Estimator, or use Keras 3 (keras.Model, model.fit)",
     # tf.estimator left TensorFlow in 2.16; estimator.py provides its model_fn API only.
     "tensorflow.estimator": "tf.estimator here provides Estimator(model_fn), EstimatorSpec, ModeKeys, RunConfig, "
                             "TrainSpec, EvalSpec, train_and_evaluate, tf.train's hooks and "

@@ -399,6 +399,14 @@ IN_TF2: dict[str, str] = {
     # --- whole TF1 namespaces a script may stop on ---
     "tf.contrib.slim": "`keras.layers` (slim's layers are `tf.contrib.layers`': see those names), or tf-slim on TF 2",
     "tf.contrib.learn": "Keras: `model.compile` + `model.fit` (contrib.learn is gone from TensorFlow)",
+    "tf.contrib.learn.ModeKeys": "`tf.estimator.ModeKeys` (`PREDICT` where learn said `INFER`), or Keras' `training` argument",
+    "tf.contrib.learn.preprocessing": ("`keras.layers.TextVectorization(output_mode='int', output_sequence_length=N)` "
+                                       "(its own standardisation and split, 1 for unknown words: other ids than TF 1.x's)"),
+    "tf.contrib.crf": ("no native replacement (TensorFlow Addons' `tfa.text.crf_*` no longer imports): keep a CRF of "
+                       "your own, a `transitions` variable with the logsumexp forward recursion and Viterbi decoding"),
+    "tf.contrib.learn.preprocessing.VocabularyProcessor": (
+        "`keras.layers.TextVectorization(output_mode='int', output_sequence_length=N)`, `adapt(texts)` for `fit` "
+        "(its own standardisation and split, 1 for unknown words: other ids than TF 1.x's)"),
     "tf.estimator": ("Keras: the model_fn becomes a `keras.Model`, `train` / `evaluate` / `predict` become "
                      "`model.fit` / `model.evaluate` / `model.predict` (tf.estimator is gone from TensorFlow 2.16+)"),
     "tf.contrib.keras": "`keras`",
@@ -412,6 +420,17 @@ IN_TF2: dict[str, str] = {
                                   "5000 training images for validation as TF1 did; `next_batch` becomes "
                                   "`tf.data.Dataset.from_tensor_slices(...).shuffle(...).batch(128)`"),
 }
+
+for _module in ("tf.flags", "tf.app.flags"):
+    IN_TF2[f"{_module}.FLAGS"] = ("`absl.flags.FLAGS`, parsed by `absl.app.run(main)` or `FLAGS(sys.argv)`; "
+                                  "TF 1.0-1.4's `FLAGS.__flags` is `FLAGS.flag_values_dict()`")
+    for _name in ("DEFINE_string", "DEFINE_integer", "DEFINE_float", "DEFINE_boolean", "DEFINE_bool", "DEFINE_list",
+                  "DEFINE_enum", "DEFINE_multi_string", "DEFINE_multi_integer"):
+        IN_TF2[f"{_module}.{_name}"] = f"`absl.flags.{_name}`"
+for _name in ("crf_log_likelihood", "crf_sequence_score", "crf_multitag_sequence_score", "crf_log_norm",
+              "crf_unary_score", "crf_binary_score", "crf_decode", "viterbi_decode", "CrfForwardRnnCell",
+              "CrfDecodeForwardRnnCell", "CrfDecodeBackwardRnnCell"):
+    IN_TF2[f"tf.contrib.crf.{_name}"] = IN_TF2["tf.contrib.crf"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ Here `FLAGS` is TensorFlow's own `tf.compat.v1.flags.FLAGS` (absl's, parsed on f
 those TF 1.0-1.4 names added: the dict holds the flags the script defined (not those absl and
 TensorFlow define for themselves: `logtostderr`, `help`, ...), as TF 1.4's held only tf.flags'
 own, each with its value, parsing `sys.argv` first if nothing parsed yet; assigning to an item
-sets the flag, as it did.  `DEFINE_float` keeps an int default as written, as TF 1.0-1.4 did
-(argparse converted only string defaults): `DEFINE_float("batch_size", 20, ...)` gives 20, where
-absl gives 20.0 and the NER scripts of 2017 that slice lists with it stop; a value given on the
-command line is a float in both.
+sets the flag, as it did.  `DEFINE_*` are TF 1.15's (absl's): `DEFINE_float("batch_size", 20, ...)`
+gives 20.0, as TF 1.5-1.15 did, although TF 1.0-1.4's argparse kept the int 20 (a 2017 script that
+slices with it stops on TF 1.15 too, with the same TypeError).
 
 TF 2: `absl.flags` (`FLAGS(sys.argv)` or `absl.app.run`), `FLAGS.flag_values_dict()` for the dict.
 """
@@ -118,24 +117,6 @@ class TF1FlagValues:
         return dir(object.__getattribute__(self, "_rnn_tf1_wrapped"))
 
 
-def keep_default_as_given(define_float):
-    """TF 1.0-1.4's `DEFINE_float(name, 20, ...)` kept the default as written, the int 20 (argparse
-    converts only string defaults), where absl stores 20.0; scripts of that time slice lists with
-    such flags (`data[i * FLAGS.batch_size:]`).  A value given on the command line is converted, as
-    argparse did."""
-
-    def DEFINE_float(*args, **kwargs):  # noqa: N802 (TF's name)
-        flag = define_float(*args, **kwargs)
-        default = args[1] if len(args) > 1 else kwargs.get("default", kwargs.get("default_value"))
-        if isinstance(default, int) and not isinstance(default, bool):
-            defined = flag._flagvalues[flag.name]  # absl's FlagHolder: the FlagValues and the name
-            defined.default = defined.value = default
-        return flag
-
-    DEFINE_float.__doc__ = define_float.__doc__
-    return DEFINE_float
-
-
 _made: dict[int, TF1FlagValues] = {}
 
 
@@ -144,7 +125,6 @@ def names(env) -> dict:
     flags = env.tf1.flags
     provided = {name: getattr(flags, name) for name in dir(flags) if not name.startswith("_")}
     provided["FLAGS"] = _made.setdefault(id(flags.FLAGS), TF1FlagValues(flags.FLAGS))
-    provided["DEFINE_float"] = keep_default_as_given(flags.DEFINE_float)
     return provided
 
 

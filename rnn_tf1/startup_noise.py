@@ -114,9 +114,11 @@ class _QuietLoader(importlib.abc.Loader):
         with filtered_stderr():
             self.loader.exec_module(module)
             with contextlib.suppress(Exception):
-                # The lookup a first Session or eager op does (the CUDA platform's cuInit), now; it
-                # settles no configuration (visible devices, threads stay settable).
-                module.config.list_physical_devices()
+                # The lookup a first Session or eager op does (the CUDA platform's cuInit), now.  The
+                # C API's own call: no eager context is made, so nothing is settled (eager or graph
+                # mode, visible devices, threads).
+                from tensorflow.python import pywrap_tfe
+                pywrap_tfe.TF_ListPhysicalDevices()
 
 
 class _FirstImport(importlib.abc.MetaPathFinder):

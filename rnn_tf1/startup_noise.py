@@ -70,7 +70,11 @@ def filtered_stderr(gpu: bool | None = None):
     gpu = gpu_possible() if gpu is None else gpu
     with contextlib.suppress(Exception):
         sys.stderr.flush()
-    real = os.dup(2)
+    try:
+        real = os.dup(2)
+    except OSError:  # no stderr at all (a daemon's closed fd 2): nothing to filter
+        yield
+        return
     read_end, write_end = os.pipe()
 
     def copy():

@@ -237,3 +237,14 @@ def test_free_ports_are_bindable_and_never_repeat():
     assert len(set(ports)) == 20
     with socket.socket() as probe:
         probe.bind(("", ports[-1]))  # nothing holds it
+
+
+def test_the_report_table_gives_each_distributed_name_its_tf2_route():
+    from rnn_tf1.tf1 import report
+    names = ["tf.train.ClusterSpec", "tf.train.Server", "tf.train.replica_device_setter",
+             "tf.train.SyncReplicasOptimizer", "tf.train.MonitoredTrainingSession", "tf.train.Supervisor"]
+    for name in names:
+        assert hasattr(tf1.train, name.rpartition(".")[2]), name  # the TF1 name is tf.compat.v1's
+        assert report.IN_TF2[name]
+    assert "portpicker" in report.IN_TF2["tf.test.create_local_cluster"]
+    assert hasattr(tf1.test, "create_local_cluster") and "create_local_cluster" in cluster.test_names(Env(tf1))

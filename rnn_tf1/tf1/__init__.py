@@ -105,7 +105,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     tf.nn = Namespace("tensorflow.nn", tf1.nn, **importlib.import_module(f"{__name__}.nn").names(env))
     # tf.test: tf.compat.v1.test, with create_local_cluster picking its ports without portpicker (cluster.py).
     tf.test = Namespace("tensorflow.test", tf1.test, **importlib.import_module(f"{__name__}.cluster").test_names(env))
-    modules = {"tensorflow": tf, "tensorflow.nn": tf.nn}
+    modules = {"tensorflow": tf, "tensorflow.nn": tf.nn, "tensorflow.test": tf.test}
     for dotted, module_name in NAMESPACES.items():
         # Packages (__path__), so that `from tensorflow.contrib import X` and `import
         # tensorflow.contrib.X` of a missing X reach MissingModuleFinder and its clear error.

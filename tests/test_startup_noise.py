@@ -4,7 +4,6 @@ process on the lines TensorFlow 2.21 prints; one TF1 kernel (as JupyterLab start
 output captured into the cell) shows what a user sees in a cell."""
 import os
 import re
-import sys
 import time
 
 import rnn_tf1  # noqa: F401  (before TensorFlow)

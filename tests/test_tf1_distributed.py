@@ -28,8 +28,9 @@ LINE = re.compile(r"worker (\d): local step (\d+), global step (\d+), batch loss
 
 
 def _start(*args, log):
+    # PYTHONHASHSEED given: a seeded run need not restart itself to set it (the same run, one start fewer).
     return subprocess.Popen([sys.executable, "-m", "rnn_tf1", "run", *args], cwd=PROJECT, stdout=log,
-                            stderr=subprocess.STDOUT, text=True)
+                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
 
 
 def _wait_for(path, text, process, deadline):

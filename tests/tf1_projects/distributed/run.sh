@@ -24,6 +24,7 @@ HOSTS="--ps_hosts=localhost:$PS_PORT --worker_hosts=localhost:$W0_PORT,localhost
 "$PYTHON" "$HERE/trainer.py" --job_name=ps --task_index=0 $HOSTS "$@" > "$LOGS/ps.log" 2>&1 &
 PS_PID=$!
 trap 'kill $PS_PID ${W0_PID:-} ${W1_PID:-} 2>/dev/null; rm -rf "$LOGS"' EXIT
+trap 'exit 130' INT TERM  # Ctrl-C or kill: the EXIT line above still ends every process started here
 "$PYTHON" "$HERE/trainer.py" --job_name=worker --task_index=0 $HOSTS "$@" > "$LOGS/worker0.log" 2>&1 &
 W0_PID=$!
 # A worker that is not the chief checks whether the chief has initialized the variables and, if

@@ -107,13 +107,15 @@ def filtered_stderr(gpu: bool | None = None):
 class _QuietLoader(importlib.abc.Loader):
     """TensorFlow's own loader, its module run inside `filtered_stderr` followed by the device lookup."""
 
-    def __init__(self, loader):
-        self.loader = loader
+    def __init__(self, loader, finder):
+        self.loader, self.finder = loader, finder
 
     def create_module(self, spec):
         return self.loader.create_module(spec)
 
     def exec_module(self, module):
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self.finder)  # the first import is under way: once per process
         module.__loader__ = module.__spec__.loader = self.loader  # TensorFlow's own, as if never wrapped
         with filtered_stderr():
             self.loader.exec_module(module)
@@ -126,13 +128,23 @@ class _QuietLoader(importlib.abc.Loader):
 
 
 class _FirstImport(importlib.abc.MetaPathFinder):
+    """TensorFlow's spec as the other finders give it, with its loader wrapped.  It stays in place
+    until the import itself runs (a library asking `importlib.util.find_spec("tensorflow")` whether
+    TensorFlow is installed does not use it up)."""
+
+    def __init__(self):
+        self.busy = False
+
     def find_spec(self, name, path=None, target=None):
-        if name != "tensorflow":
+        if name != "tensorflow" or self.busy:
             return None
-        sys.meta_path.remove(self)  # once, and the real finders answer below
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _QuietLoader(spec.loader)
+        self.busy = True  # the finders after this one answer
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            self.busy = False
+        if spec is not None and spec.loader is not None and not isinstance(spec.loader, _QuietLoader):
+            spec.loader = _QuietLoader(spec.loader, self)
         return spec
 
 

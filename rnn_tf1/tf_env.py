@@ -103,3 +103,10 @@ def one_arithmetic(environ=None) -> list[str]:
         for note in notes:
             logging.getLogger("rnn_tf1").warning("%s", note)
     return notes
+
+
+# TensorFlow's C++ start-up lines that mean nothing without a GPU (cuInit, oneDNN, CUDA drivers) are
+# dropped from stderr during its first import; every other line passes (startup_noise.py).
+from rnn_tf1 import startup_noise  # noqa: E402
+
+startup_noise.quiet_first_import()

@@ -125,7 +125,9 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     tf.compat = Namespace("tensorflow.compat", real_tf.compat, v1=tf)
     # tf.nn: tf.compat.v1.nn, its cross-entropies with TF 1.x's named-argument check (nn.py).
     tf.nn = Namespace("tensorflow.nn", tf1.nn, **importlib.import_module(f"{__name__}.nn").names(env))
-    modules = {"tensorflow": tf, "tensorflow.nn": tf.nn}
+    # tf.test: tf.compat.v1.test, with create_local_cluster picking its ports without portpicker (cluster.py).
+    tf.test = Namespace("tensorflow.test", tf1.test, **importlib.import_module(f"{__name__}.cluster").test_names(env))
+    modules = {"tensorflow": tf, "tensorflow.nn": tf.nn, "tensorflow.test": tf.test}
     for dotted, module_name in NAMESPACES.items():
         # Packages (__path__), so that `from tensorflow.contrib import X` and `import
         # tensorflow.contrib.X` of a missing X reach MissingModuleFinder and its clear error.

@@ -180,6 +180,20 @@ IN_TF2: dict[str, str] = {
     "tf.saved_model.simple_save": "`tf.saved_model.save(module, export_dir)` (or `model.export(path)`)",
     "tf.saved_model.loader.load": "`tf.saved_model.load(export_dir)`",
     "tf.saved_model.tag_constants.SERVING": "`tf.saved_model.SERVING` (\"serve\")",
+    # --- distributed TF1: ps and workers ---
+    "tf.train.ClusterSpec": ("`tf.train.ClusterSpec` (still in TF 2), or the `TF_CONFIG` environment variable that "
+                             "`tf.distribute.cluster_resolver.TFConfigClusterResolver` reads"),
+    "tf.train.Server": "`tf.distribute.Server`",
+    "tf.train.replica_device_setter": ("`tf.distribute.experimental.ParameterServerStrategy`, which places the "
+                                       "variables on the parameter servers itself"),
+    "tf.train.SyncReplicasOptimizer": ("`tf.distribute.MultiWorkerMirroredStrategy` (synchronous all-reduce, no "
+                                       "parameter servers) around a Keras optimizer"),
+    "tf.train.MonitoredTrainingSession": ("`model.fit` under a `tf.distribute` strategy; the chief's checkpoints "
+                                          "with `tf.train.CheckpointManager` or `keras.callbacks.BackupAndRestore`"),
+    "tf.train.Supervisor": ("`model.fit` under a `tf.distribute` strategy; the chief's checkpoints with "
+                            "`tf.train.CheckpointManager` or `keras.callbacks.BackupAndRestore`"),
+    "tf.test.create_local_cluster": ("`tf.compat.v1.test.create_local_cluster` with the `portpicker` package "
+                                     "installed, or `tf.distribute.Server`s on free ports"),
     # --- tf.losses, tf.metrics, initializers, tf.layers ---
     "tf.losses.softmax_cross_entropy": "`keras.losses.CategoricalCrossentropy(from_logits=True)`",
     "tf.losses.sparse_softmax_cross_entropy": "`keras.losses.SparseCategoricalCrossentropy(from_logits=True)`",

@@ -107,8 +107,10 @@ def adam_run(tmp_path_factory, mnist_arrays):
 HEAVIEST_FIRST = ("test_run_script", "test_robustness", "test_bench", "test_tf1_notebooks", "test_gradients",
                   "test_tf1_contrib_layers", "test_tf1_legacy_seq2seq", "test_tf1_contrib_rnn", "test_tf1_report",
                   "test_tf1_estimator", "test_tf1_tpu", "test_tf1_seq2seq", "test_tf1_attention", "test_tf1_eager",
+                  "test_tf1_contrib_training",
                   "test_export", "test_damaged_runs", "test_training", "test_lstm_impls", "test_notebook", "test_graph",
-                  "test_checkpoints", "test_images_robust", "test_compare", "test_evaluate_predict")
+                  "test_checkpoints", "test_images_robust", "test_compare", "test_evaluate_predict",
+                  "test_tf1_contrib_framework")
 
 
 def pytest_collection_modifyitems(config, items):

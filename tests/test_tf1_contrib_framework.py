@@ -172,3 +172,26 @@ def test_the_functions_written_here_against_numpy(fw):
         sess.run(v.initializer)
         sess.run(fw["zero_initializer"](v))
         np.testing.assert_array_equal(sess.run(v), [0.0, 0.0])
+
+
+# ---------------------------------------------------------------- tf.contrib.signal (contrib_signal.py)
+
+
+def test_contrib_signal_is_tf_signal_and_its_stft_is_numpys():
+    from rnn_tf1.tf1 import contrib_signal
+    names = contrib_signal.names(Env(tf1))
+    for name in contrib_signal.NAMES:
+        assert names[name] is getattr(tf1.signal, name), name
+    rng = np.random.RandomState(0)
+    signal = rng.randn(100).astype(np.float32)
+    frame_length, frame_step = 16, 8
+    with tf.Graph().as_default(), tf1.Session() as sess:
+        got = sess.run(names["stft"](tf1.constant(signal), frame_length, frame_step))
+        back = sess.run(names["inverse_stft"](tf1.constant(got), frame_length, frame_step,
+                                              window_fn=names["inverse_stft_window_fn"](frame_step)))
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(frame_length) / frame_length)  # periodic Hann
+    frames = np.stack([signal[i:i + frame_length] for i in range(0, len(signal) - frame_length + 1, frame_step)])
+    np.testing.assert_allclose(got, np.fft.rfft(frames * window, 16), rtol=1e-4, atol=1e-4)
+    # the inverse gives the signal back where every sample is covered by two frames
+    np.testing.assert_allclose(back[frame_length:len(back) - frame_length],
+                               signal[frame_length:len(back) - frame_length], atol=1e-4)

@@ -47,6 +47,7 @@ NAMESPACES = {
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
+    "tensorflow.contrib.signal": "contrib_signal",
     "tensorflow.contrib.slim": "contrib_layers:slim_names",
     "tensorflow.contrib.summary": "contrib_summary",
     "tensorflow.contrib.tpu": "contrib_tpu",

@@ -114,6 +114,8 @@ HINTS = {
     "tensorflow.contrib.framework.with_same_shape": "use tf.ensure_shape(tensor, other.shape) instead",
     "tensorflow.contrib.framework.fuse_op": "no drop-in replacement; TensorFlow's graph optimizer fuses ops "
                                             "itself: leave it out",
+    "tensorflow.contrib.signal": "tf.contrib.signal here has TF 1.15's names (stft, inverse_stft, frame, windows, "
+                                 "mel and MFCC functions); for the rest use tf.signal (tf.compat.v1.signal)",
     "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "
                            "provided; for other data use keras.datasets",
 }

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_tf1.tf1 import Env, TF1NameMissing, contrib_training
+from rnn_tf1.tf1 import Env, contrib_training
 from rnn_tf1.tf1.contrib_training import HParams, parse_values
 from test_run_script import run_script
 
@@ -164,11 +164,26 @@ def test_to_json_and_parse_json():
         hparams.parse_json('{"aaa": "text"}')
 
 
-def test_the_protocol_buffer_forms_say_what_to_use():
-    with pytest.raises(TF1NameMissing, match=r"HParams\(hparam_def=\.\.\.\) is not provided.*to_json"):
-        HParams(hparam_def=object())
-    with pytest.raises(TF1NameMissing, match="to_proto is not provided.*parse_json"):
-        HParams(a=1).to_proto()
+def test_to_proto_is_tf1s_hparamdef_and_from_proto_restores_it():
+    # {"a": 5} in HParamDef's wire format, by hand: map entry (field 1) {key (1): "a", value (2):
+    # HParamType {int64_value (1): 5}}
+    assert HParams(a=5).to_proto().SerializeToString() == bytes([0x0A, 7, 0x0A, 1, ord("a"), 0x12, 2, 0x08, 5])
+    hparams = HParams(aaa=10, b=1.5, c_c='2.3"', d="/a=b/c/d", use_gpu=False, lst=[3], fl=[0.5, 2.0],
+                      sl=["_12", "3'4\""], bl=[True])
+    restored = HParams(hparam_def=hparams.to_proto())
+    assert restored.values() == hparams.values()
+    assert type(restored.use_gpu) is bool and type(restored.aaa) is int  # not 0 / 1, not numpy
+    assert HParams.from_proto(hparams.to_proto()).values() == hparams.values()
+    assert HParams(x=0.1).to_proto().hparam["x"].float_value == pytest.approx(0.1, rel=1e-7)  # float32, as TF1
+    names = contrib_training.hparam_names(Env(tf1))
+    assert isinstance(hparams.to_proto(), names["hparam_pb2"].HParamDef)
+    for wrong in (1, 1.0, "hello", [1, 2, 3]):  # TF 1.15: an AssertionError
+        with pytest.raises(AssertionError):
+            HParams(hparam_def=wrong)
+    with pytest.raises(ValueError, match="mutually exclusive"):
+        HParams(hparam_def=hparams.to_proto(), a=1)
+    with pytest.raises(ValueError, match="Unsupported parameter type"):
+        HParams(x=None).to_proto()
 
 
 # ---------------------------------------------------------------- bucketing and slim's names

@@ -7,8 +7,9 @@ is added (int, float, bool, str, or a non-empty list of one of them); `set_hpara
 `override_from_dict`, `parse` and `parse_json` keep it (an int is accepted for a float and becomes
 a float; a float for an int, a number for a str, an int for a bool are refused); `parse` reads
 TF 1.15's grammar (`"a=1,b=[1,2],c=true,d=relu"`) with its error messages, word for word.
-`to_proto`/`from_proto` (a protocol buffer TF 2.21 no longer has) are not provided: `to_json` /
-`parse_json` carry the same values.
+`to_proto` / `from_proto` / `HParams(hparam_def=...)` use TF 1.x's `tensorflow.HParamDef` message,
+defined here from TF 1.15's hparam.proto (same fields and numbers, so its bytes are TF 1.x's);
+`hparam_pb2.HParamDef` is that class.
 
 `bucket_by_sequence_length` and `bucket` are TF 1.15's queue-based ones, built from the queues
 `tf.compat.v1` still has (`FIFOQueue` / `PaddingFIFOQueue`, `QueueRunner`): one queue per bucket,
@@ -30,8 +31,6 @@ import json
 import numbers
 import re
 from typing import Any
-
-from rnn_tf1.tf1.namespace import TF1NameMissing
 
 # TF 1.15's grammar for one clause of `parse`: NAME or NAME[INDEX], '=', then a single value (no
 # comma, no '[') or a bracketed list, then the end or a comma.  Names may contain '.', which only
@@ -159,9 +158,25 @@ class HParams:
         self._hparam_types: dict[str, tuple[type, bool]] = {}
         self._model_structure = model_structure
         if hparam_def:
-            raise TF1NameMissing("tensorflow.contrib.training.HParams(hparam_def=...)")
-        for name, value in kwargs.items():
-            self.add_hparam(name, value)
+            self._init_from_proto(hparam_def)
+            if kwargs:
+                raise ValueError("hparam_def and initialization values are mutually exclusive")
+        else:
+            for name, value in kwargs.items():
+                self.add_hparam(name, value)
+
+    def _init_from_proto(self, hparam_def):
+        # TF 1.15: an AssertionError for anything but an HParamDef
+        assert isinstance(hparam_def, hparam_def_class())
+        for name, value in hparam_def.hparam.items():
+            kind = value.WhichOneof("kind")
+            held = getattr(value, kind)
+            convert = int if kind.startswith("int64") else (
+                (lambda b: b.decode("utf-8")) if kind.startswith("bytes") else (lambda v: v))
+            if kind.endswith("_value"):
+                self.add_hparam(name, convert(held))
+            else:
+                self.add_hparam(name, [convert(v) for v in held.value])
 
     def add_hparam(self, name, value):
         """A new hyperparameter; ValueError for a name the object already has (a method, or a
@@ -262,16 +277,79 @@ class HParams:
         return "%s(%s)" % (type(self).__name__, self.__str__())
 
     def to_proto(self, export_scope=None):
-        raise TF1NameMissing("tensorflow.contrib.training.HParams.to_proto")
+        """The values as TF 1.x's `HParamDef` (floats stored as float32, as TF 1.x's were); ValueError
+        for a type the message cannot hold."""
+        proto = hparam_def_class()()
+        for name, (param_type, is_list) in self._hparam_types.items():
+            if issubclass(param_type, bool):
+                kind = "bool"
+            elif issubclass(param_type, int):
+                kind = "int64"
+            elif issubclass(param_type, (str, bytes)):
+                kind = "bytes"
+            elif issubclass(param_type, float):
+                kind = "float"
+            else:
+                raise ValueError("Unsupported parameter type: %s" % str(param_type))
+            encode = (lambda v: v.encode("utf-8") if isinstance(v, str) else v) if kind == "bytes" else (lambda v: v)
+            value = getattr(self, name)
+            if is_list:
+                getattr(proto.hparam[name], kind + "_list").value.extend(encode(v) for v in value)
+            else:
+                setattr(proto.hparam[name], kind + "_value", encode(value))
+        return proto
 
     @staticmethod
     def from_proto(hparam_def, import_scope=None):
         return HParams(hparam_def=hparam_def)
 
 
+_HPARAM_DEF = []
+
+
+def hparam_def_class():
+    """TF 1.x's `tensorflow.HParamDef` message class, built once from TF 1.15's hparam.proto layout
+    (in a descriptor pool of its own)."""
+    if not _HPARAM_DEF:
+        from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+        F = descriptor_pb2.FieldDescriptorProto
+        file = descriptor_pb2.FileDescriptorProto(name="tensorflow/contrib/training/python/training/hparam.proto",
+                                                  package="tensorflow", syntax="proto3")
+        message = file.message_type.add(name="HParamDef")
+        for list_name, element in (("BytesList", F.TYPE_BYTES), ("FloatList", F.TYPE_FLOAT),
+                                   ("Int64List", F.TYPE_INT64), ("BoolList", F.TYPE_BOOL)):
+            message.nested_type.add(name=list_name).field.add(name="value", number=1, type=element,
+                                                              label=F.LABEL_REPEATED)
+        kinds = message.nested_type.add(name="HParamType")
+        kinds.oneof_decl.add(name="kind")
+        for name, number, type_, type_name in (
+                ("int64_value", 1, F.TYPE_INT64, None), ("float_value", 2, F.TYPE_FLOAT, None),
+                ("bytes_value", 3, F.TYPE_BYTES, None), ("bool_value", 7, F.TYPE_BOOL, None),
+                ("int64_list", 4, F.TYPE_MESSAGE, ".tensorflow.HParamDef.Int64List"),
+                ("float_list", 5, F.TYPE_MESSAGE, ".tensorflow.HParamDef.FloatList"),
+                ("bytes_list", 6, F.TYPE_MESSAGE, ".tensorflow.HParamDef.BytesList"),
+                ("bool_list", 8, F.TYPE_MESSAGE, ".tensorflow.HParamDef.BoolList")):
+            field = kinds.field.add(name=name, number=number, type=type_, label=F.LABEL_OPTIONAL, oneof_index=0)
+            if type_name:
+                field.type_name = type_name
+        entry = message.nested_type.add(name="HparamEntry")
+        entry.options.map_entry = True
+        entry.field.add(name="key", number=1, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL)
+        entry.field.add(name="value", number=2, type=F.TYPE_MESSAGE, label=F.LABEL_OPTIONAL,
+                        type_name=".tensorflow.HParamDef.HParamType")
+        message.field.add(name="hparam", number=1, type=F.TYPE_MESSAGE, label=F.LABEL_REPEATED,
+                          type_name=".tensorflow.HParamDef.HparamEntry")
+        pool = descriptor_pool.DescriptorPool()
+        pool.Add(file)
+        _HPARAM_DEF.append(message_factory.GetMessageClass(pool.FindMessageTypeByName("tensorflow.HParamDef")))
+    return _HPARAM_DEF[0]
+
+
 def hparam_names(env) -> dict[str, Any]:
     """`tensorflow.contrib.training.python.training.hparam`."""
-    return {"HParams": HParams, "parse_values": parse_values}
+    import types
+    hparam_pb2 = types.SimpleNamespace(HParamDef=hparam_def_class())
+    return {"HParams": HParams, "parse_values": parse_values, "hparam_pb2": hparam_pb2}
 
 
 # tf-slim's modules and the TF 1.15 contrib.training names they provide.

@@ -89,9 +89,6 @@ HINTS = {
     # contrib.training: HParams, bucketing and slim's loops are provided (contrib_training.py).
     "tensorflow.contrib.training": "no drop-in replacement; tf.contrib.training here has HParams, parse_values, "
                                    "bucket, bucket_by_sequence_length and tf-slim's train/evaluation loops",
-    "tensorflow.contrib.training.HParams(hparam_def=...)": "save with hparams.to_json() and read back with "
-                                                           "HParams(...).parse_json(text) (TensorFlow no longer "
-                                                           "has the HParamDef protocol buffer)",
     "tensorflow.contrib.training.batch_sequences_with_states": (
         "no drop-in replacement; split the sequences into fixed-length windows with tf.data "
         "(Dataset.window or padded_batch) and carry the RNN state between sess.run calls"),
@@ -132,7 +129,6 @@ for _argument in ("cluster=...", "master=...", "evaluation_master=..."):
 for _name in ("NextQueuedSequenceBatch", "SequenceQueueingStateSaver"):
     HINTS[f"tensorflow.contrib.training.{_name}"] = HINTS["tensorflow.contrib.training.batch_sequences_with_states"]
 HINTS["tensorflow.contrib.training.weighted_resample"] = HINTS["tensorflow.contrib.training.resample_at_rate"]
-HINTS["tensorflow.contrib.training.HParams.to_proto"] = HINTS["tensorflow.contrib.training.HParams(hparam_def=...)"]
 for _name in ("GreedyLoadBalancingStrategy", "RandomStrategy", "byte_size_load_fn"):
     HINTS[f"tensorflow.contrib.training.{_name}"] = (
         "one local process is provided here; use tf.train.replica_device_setter (tf.compat.v1.train) without "

@@ -195,3 +195,28 @@ def test_contrib_signal_is_tf_signal_and_its_stft_is_numpys():
     # the inverse gives the signal back where every sample is covered by two frames
     np.testing.assert_allclose(back[frame_length:len(back) - frame_length],
                                signal[frame_length:len(back) - frame_length], atol=1e-4)
+
+
+def test_the_ops_package_and_contrib_audio_decode_a_wav_as_numpy_wrote_it():
+    import io
+    import wave
+    from tensorflow.python.ops import gen_audio_ops
+    from tf_slim.ops import arg_scope, variables
+    ops = contrib_framework.ops_names(Env(tf1))
+    assert ops["variables"] is variables and ops["add_arg_scope"] is arg_scope.add_arg_scope
+    assert ops["model_variable"] is variables.model_variable
+    audio_ops = contrib_framework.audio_names(Env(tf1))
+    for name in ("decode_wav", "encode_wav", "audio_spectrogram", "mfcc"):
+        assert audio_ops[name] is getattr(gen_audio_ops, name)
+    samples = (np.sin(np.arange(1600) / 5.0) * 10000).astype(np.int16)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(samples.tobytes())
+    with tf.Graph().as_default(), tf1.Session() as sess:
+        decoded = audio_ops["decode_wav"](buffer.getvalue(), desired_channels=1)
+        audio, rate = sess.run([decoded.audio, decoded.sample_rate])
+    assert rate == 16000
+    np.testing.assert_array_equal(audio[:, 0], samples / 32768.0)  # 16-bit PCM scaled to [-1, 1)

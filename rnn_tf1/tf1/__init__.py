@@ -39,6 +39,8 @@ NAMESPACES = {
     "tensorflow.contrib.data": "contrib_data",
     "tensorflow.contrib.eager": "eager",
     "tensorflow.contrib.framework": "contrib_framework",
+    "tensorflow.contrib.framework.python.ops": "contrib_framework:ops_names",
+    "tensorflow.contrib.framework.python.ops.audio_ops": "contrib_framework:audio_names",
     "tensorflow.contrib.layers": "contrib_layers",
     "tensorflow.contrib.learn.datasets": "contrib_learn",
     "tensorflow.contrib.learn.datasets.mnist": "contrib_learn:mnist_names",

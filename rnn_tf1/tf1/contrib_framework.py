@@ -10,6 +10,9 @@ tensor checks and graph utilities, each the object that still does the job:
 - `nest`: TensorFlow's `nest` module, with TF 1.x's `is_sequence` (now `is_nested`);
 - tensor checks, `sort`/`argsort`, `smart_cond`, `CriticalSection`, `TensorSpec`, `RecordInput`,
   name-scope helpers: `tf.compat.v1` or the TensorFlow module TF 1.15 took them from;
+- `tensorflow.contrib.framework.python.ops`: the arg scopes, slim's variables and its `variables`
+  module; `.audio_ops` (`contrib_audio`): `decode_wav`, `encode_wav`, `audio_spectrogram`, `mfcc`,
+  TensorFlow's generated audio ops;
 - `get_name_scope`, `reduce_sum_n`, `assert_scalar_int`, `get_placeholders`, `zero_initializer`:
   written here as TF 1.15 had them.
 
@@ -70,6 +73,29 @@ def nest_module(tf1) -> Namespace:
     from tensorflow.python.util import nest
     return Namespace("tensorflow.contrib.framework.nest", nest, is_sequence=nest.is_nested,
                      is_sequence_or_composite=nest.is_nested_or_composite)
+
+
+# TF 1.15's contrib/framework/python/ops/audio_ops.py: the audio ops of the speech-commands code
+AUDIO_OPS = ("decode_wav", "encode_wav", "audio_spectrogram", "mfcc")
+
+
+def audio_names(env) -> dict[str, Any]:
+    """`tensorflow.contrib.framework.python.ops.audio_ops` (`contrib_audio` in TF 1.x's speech code):
+    TensorFlow's generated audio ops, as TF 1.15's module re-exported them."""
+    from tensorflow.python.ops import gen_audio_ops
+    return {name: getattr(gen_audio_ops, name) for name in AUDIO_OPS}
+
+
+def ops_names(env) -> dict[str, Any]:
+    """`tensorflow.contrib.framework.python.ops`, which TF1-era code imported from directly
+    (`from tensorflow.contrib.framework.python.ops import add_arg_scope, arg_scope, variables`)."""
+    from rnn_tf1.tf1.contrib_layers import repair_tf_slim
+    repair_tf_slim(env.tf1)
+    from tf_slim.ops import arg_scope, variables
+    provided: dict[str, Any] = {name: getattr(arg_scope, name) for name in _SLIM["tf_slim.ops.arg_scope"]}
+    provided.update({name: getattr(variables, name) for name in _SLIM["tf_slim.ops.variables"]})
+    provided["variables"] = variables
+    return provided
 
 
 def names(env) -> dict[str, Any]:

@@ -235,8 +235,11 @@ def test_bucket_refuses_what_tf_1_15_refused():
     names = contrib_training.names(Env(tf1))
     with tf.Graph().as_default():
         x = tf1.placeholder(tf1.int32, [None])
-        with pytest.raises(ValueError, match="Buckets must contain sequential increasing lengths"):
-            names["bucket_by_sequence_length"](3, [x], 2, [4, 4], dynamic_pad=True)
+        fails("Buckets must contain sequential increasing lengths, but saw: 4 before 4",
+              lambda: names["bucket_by_sequence_length"](3, [x], 2, [4, 4], dynamic_pad=True))
+        fails("bucket_boundaries must not be empty", lambda: names["bucket_by_sequence_length"](3, [x], 2, []))
+        with pytest.raises(TypeError, match="bucket boundaries must be integers, but saw: 2.5 and 4"):
+            names["bucket_by_sequence_length"](3, [x], 2, [2.5, 4], dynamic_pad=True)
         with pytest.raises(ValueError, match="fully defined"):
             names["bucket_by_sequence_length"](3, [x], 2, [4])
         with pytest.raises(ValueError, match="must have exactly num_buckets"):

@@ -441,11 +441,18 @@ def _buckets(tf1) -> dict[str, Any]:
         """TF 1.15's `bucket_by_sequence_length`: an input of length L goes to bucket i, the number
         of boundaries <= L (len(bucket_boundaries) + 1 buckets); returns `(the batch's lengths,
         batched tensors)`.  Runs under queue runners."""
-        bucket_boundaries = list(bucket_boundaries)
+        # TF 1.15's checks and messages
+        if not isinstance(bucket_boundaries, (list, tuple)):
+            raise TypeError("bucket_boundaries must be a list or tuple, but received: %s" % bucket_boundaries)
         if not bucket_boundaries:
             raise ValueError("bucket_boundaries must not be empty")
-        if any(a >= b for a, b in zip(bucket_boundaries, bucket_boundaries[1:])):
-            raise ValueError("Buckets must contain sequential increasing lengths.")
+        for low, high in zip(bucket_boundaries[:-1], bucket_boundaries[1:]):
+            if not isinstance(low, int) or not isinstance(high, int):
+                raise TypeError("bucket boundaries must be integers, but saw: %s and %s" % (low, high))
+            if low >= high:
+                raise ValueError("Buckets must contain sequential increasing lengths, but saw: %d before %d"
+                                 % (low, high))
+        bucket_boundaries = list(bucket_boundaries)
         flat = [tf1.convert_to_tensor(t) for t in nest.flatten(tensors)]
         with tf1.name_scope(name, "bucket_by_sequence_length", [input_length] + flat):
             input_length = tf1.cast(input_length, tf1.int32)

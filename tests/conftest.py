@@ -108,9 +108,11 @@ HEAVIEST_FIRST = ("test_run_script", "test_tf1_distributed", "test_robustness", 
                   "test_gradients",
                   "test_tf1_contrib_layers", "test_tf1_legacy_seq2seq", "test_tf1_contrib_rnn", "test_tf1_report",
                   "test_tf1_estimator", "test_tf1_tpu", "test_tf1_seq2seq", "test_tf1_attention", "test_startup_noise",
-                  "test_tf1_eager", "test_tf1_contrib_crf", "test_tf1_contrib_learn", "test_tf1_flags",
+                  "test_tf1_eager", "test_tf1_contrib_training", "test_tf1_contrib_crf", "test_tf1_contrib_learn",
+                  "test_tf1_flags",
                   "test_export", "test_damaged_runs", "test_training", "test_lstm_impls", "test_notebook", "test_graph",
-                  "test_checkpoints", "test_images_robust", "test_compare", "test_evaluate_predict")
+                  "test_checkpoints", "test_images_robust", "test_compare", "test_evaluate_predict",
+                  "test_tf1_contrib_framework")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -88,6 +88,33 @@ HINTS = {
     "tensorflow.contrib.summary": "tf.contrib.summary here has TensorFlow's summary_ops_v2 functions (create_file_writer, "
                                  "scalar, histogram, image, always_record_summaries, all_summary_ops, ...); SQLite "
                                  "writers are gone: use create_file_writer, or tf.summary (TF 2)",
+    # contrib.training: HParams, bucketing and slim's loops are provided (contrib_training.py).
+    "tensorflow.contrib.training": "no drop-in replacement; tf.contrib.training here has HParams, parse_values, "
+                                   "bucket, bucket_by_sequence_length and tf-slim's train/evaluation loops",
+    "tensorflow.contrib.training.batch_sequences_with_states": (
+        "no drop-in replacement; split the sequences into fixed-length windows with tf.data "
+        "(Dataset.window or padded_batch) and carry the RNN state between sess.run calls"),
+    "tensorflow.contrib.training.rejection_sample": "use tf.data.experimental.rejection_resample "
+                                                   "(tf.compat.v1.data.experimental) instead",
+    "tensorflow.contrib.training.stratified_sample": "use tf.data.experimental.rejection_resample "
+                                                     "(tf.compat.v1.data.experimental) instead",
+    "tensorflow.contrib.training.resample_at_rate": "no drop-in replacement; use tf.data.experimental."
+                                                    "rejection_resample or sample_from_datasets",
+    "tensorflow.contrib.training.FeedingQueueRunner": "feed arrays with tf.data.Dataset.from_tensor_slices or "
+                                                      "the provided tf.estimator.inputs.numpy_input_fn",
+    "tensorflow.contrib.training.python_input": "use tf.data.Dataset.from_generator instead",
+    "tensorflow.contrib.training.sgdr_decay": "use tf.train.cosine_decay_restarts (tf.compat.v1.train) instead",
+    "tensorflow.contrib.framework": "no drop-in replacement; tf.contrib.framework here has slim's variables and "
+                                    "arg scopes, nest, load_checkpoint, list_variables, init_from_checkpoint and "
+                                    "TF 1.x's tensor checks; otherwise use tf.compat.v1 or tf.nest",
+    "tensorflow.contrib.framework.py_func": "use tf.py_func (tf.compat.v1.py_func) on a flat list, with "
+                                            "tf.nest.flatten / tf.nest.pack_sequence_as around it",
+    "tensorflow.contrib.framework.with_shape": "use tf.ensure_shape(tensor, shape) instead",
+    "tensorflow.contrib.framework.with_same_shape": "use tf.ensure_shape(tensor, other.shape) instead",
+    "tensorflow.contrib.framework.fuse_op": "no drop-in replacement; TensorFlow's graph optimizer fuses ops "
+                                            "itself: leave it out",
+    "tensorflow.contrib.signal": "tf.contrib.signal here has TF 1.15's names (stft, inverse_stft, frame, windows, "
+                                 "mel and MFCC functions); for the rest use tf.signal (tf.compat.v1.signal)",
     "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "
                            "provided; for other data use keras.datasets",
 }
@@ -101,6 +128,18 @@ for _argument in ("use_tpu=True", "embedding_config_spec=..."):
 for _argument in ("cluster=...", "master=...", "evaluation_master=..."):
     HINTS[f"tensorflow.contrib.tpu.RunConfig({_argument})"] = (
         "there is no TPU or remote master here: leave cluster and master unset and run with use_tpu=False")
+for _name in ("NextQueuedSequenceBatch", "SequenceQueueingStateSaver"):
+    HINTS[f"tensorflow.contrib.training.{_name}"] = HINTS["tensorflow.contrib.training.batch_sequences_with_states"]
+HINTS["tensorflow.contrib.training.weighted_resample"] = HINTS["tensorflow.contrib.training.resample_at_rate"]
+for _name in ("GreedyLoadBalancingStrategy", "RandomStrategy", "byte_size_load_fn"):
+    HINTS[f"tensorflow.contrib.training.{_name}"] = (
+        "one local process is provided here; use tf.train.replica_device_setter (tf.compat.v1.train) without "
+        "ps_strategy, or leave device placement out")
+for _name in ("load_and_remap_matrix_initializer", "load_embedding_initializer",
+              "load_linear_multiclass_bias_initializer", "load_variable_slot_initializer"):
+    HINTS[f"tensorflow.contrib.framework.{_name}"] = (
+        "use tf.train.warm_start (tf.compat.v1.train, with VocabInfo for remapped vocabularies) or "
+        "tf.train.init_from_checkpoint instead")
 for _export in ("export_savedmodel", "export_saved_model", "experimental_export_all_saved_models"):
     HINTS[f"tensorflow.estimator.Estimator.{_export}"] = HINTS["tensorflow.estimator.export"]
 for _name in ("Exporter", "FinalExporter", "LatestExporter", "BestExporter"):

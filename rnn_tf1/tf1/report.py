@@ -36,7 +36,8 @@ SHORT_PREFIXES = (("tensorflow.examples.tutorials.mnist.input_data.", "input_dat
 # Other routes to the same TF1 name: looked up under the canonical prefix when the table lacks it.
 PREFIX_ALIASES = (("tf.compat.v1.", "tf."), ("tf.nn.rnn_cell.", "tf.contrib.rnn."),
                   ("tf.contrib.slim.", "tf.contrib.layers."), ("tf.contrib.framework.", "tf.contrib.slim."),
-                  ("tf.estimator.tpu.", "tf.contrib.tpu."))
+                  ("tf.estimator.tpu.", "tf.contrib.tpu."),
+                  ("tf.contrib.training.python.training.hparam.", "tf.contrib.training."))
 
 
 def short_name(dotted: str) -> str:
@@ -428,6 +429,20 @@ IN_TF2: dict[str, str] = {
     "tf.contrib.layers": "`keras.layers` (see the `tf.contrib.layers.*` names)",
     "tf.contrib.seq2seq": "see the `tf.contrib.seq2seq.*` names: mostly no native replacement",
     "tf.contrib.legacy_seq2seq": "see the `tf.contrib.legacy_seq2seq.*` names",
+    # --- tf.contrib.training, .framework, .signal ---
+    "tf.contrib.training.HParams": ("a `dataclasses.dataclass` (typed fields; `dataclasses.replace` for overrides, "
+                                    "`json.dumps(dataclasses.asdict(h))` for `to_json`) or `ml_collections.ConfigDict`"),
+    "tf.contrib.training.parse_values": "a dict of overrides applied with `dataclasses.replace`, or absl flags",
+    "tf.contrib.training.bucket_by_sequence_length": "`tf.data.Dataset.bucket_by_sequence_length` (no queue runners)",
+    "tf.contrib.training": "see the `tf.contrib.training.*` names",
+    "tf.contrib.framework.nest": "`tf.nest` (`is_sequence` is `tf.nest.is_nested`)",
+    "tf.contrib.framework.load_checkpoint": "`tf.train.load_checkpoint`",
+    "tf.contrib.framework.list_variables": "`tf.train.list_variables`",
+    "tf.contrib.framework.arg_scope": "no arg scopes in TF 2: pass the arguments to each Keras layer",
+    "tf.contrib.framework.get_or_create_global_step": ("`optimizer.iterations` (Keras), or a `tf.Variable(0, "
+                                                       "dtype=tf.int64)` you increment"),
+    "tf.contrib.framework": "see the `tf.contrib.framework.*` names",
+    "tf.contrib.signal": "`tf.signal` (the same functions: `tf.signal.stft`, `inverse_stft`, ...)",
     # --- tensorflow.examples.tutorials.mnist ---
     "input_data.read_data_sets": ("`keras.datasets.mnist.load_data()`: uint8 (60000, 28, 28) images and digit labels; "
                                   "scale by 1 / 255, one-hot with `keras.utils.to_categorical`, split off the first "

@@ -167,8 +167,6 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
         tf_logger.setLevel(logging.WARNING)
     from rnn_tf1.py2 import importer as py2
     py2.install(os.path.dirname(script))  # Python 2's names; its own Python-2 modules translated
-    if recorder is not None:
-        recorder.python2 = py2.SESSION
     sys.argv = [path, *script_args]
     sys.path[0] = os.path.dirname(script)
     status = 1  # unless the script ends

@@ -171,6 +171,7 @@ class Py2Builtin(Rule):
             self._bound[name.value] = find_binding(name.value, self._tree) is not None
         if self._bound[name.value]:
             return None
+        self.detail = name.value
         return Name(helper_name(name.value), prefix=name.prefix)
 
 

@@ -111,9 +111,11 @@ def _record(fixer, constructs: list[Construct]) -> None:
     def recording(node, results):
         before = str(node)
         line = node.get_lineno()
+        fixer.detail = None
         new = transform(node, results)
         if new is not None or str(node) != before:
-            constructs.append(Construct(name, line))
+            detail = getattr(fixer, "detail", None)
+            constructs.append(Construct(f"{name} ({detail})" if detail else name, line))
         return new
     fixer.transform = recording
 

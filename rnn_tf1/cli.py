@@ -158,6 +158,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report is None and (args.report_format or args.force):
         raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
     report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
+    if args.show_translation:  # what would run, printed instead of running it
+        from rnn_tf1.py2.show import show_translation
+        return show_translation(args.script)
     from rnn_tf1.tf1.seeding import hash_seed_environment
     restart = hash_seed_environment(args.seed)
     if restart and not is_notebook(args.script):  # string hashes are salted at start-up: start again seeded
@@ -373,6 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-format", choices=("markdown", "json"), default=None,
                      help="json: write only the JSON report, at PATH (default markdown, with the JSON beside it)")
     run.add_argument("--force", action="store_true", help="with --report: replace existing report files")
+    run.add_argument("--show-translation", action="store_true",
+                     help="print the Python-3 source that runs for Python-2 code (a script, or a notebook's cells) "
+                          "instead of running it; > FILE.py keeps it (docs/python2.md)")
     run.set_defaults(func=cmd_run)
 
     kernel = sub.add_parser("kernel", help="install or remove the Jupyter kernel with TF 1.x's API",

@@ -55,17 +55,29 @@ def _integral(x: Any) -> bool:
     return isinstance(x, int) or _numpy_kind(x) in ("i", "u", "b")
 
 
+def _tensor_div(a: Any, b: Any) -> Any:
+    """TF 1.x's Tensor.__div__ / __rdiv__ (math_ops._div_python2): the other operand converted to
+    the tensor's dtype, FloorDiv for integer dtypes, RealDiv for floating ones, an op named div."""
+    tf = sys.modules["tensorflow"]
+    if _is_tensor(a):
+        x = tf.convert_to_tensor(a, name="x")
+        y = tf.convert_to_tensor(b, name="y", dtype=x.dtype.base_dtype)
+    else:  # __rdiv__: the number takes the tensor's dtype
+        y = tf.convert_to_tensor(b, name="y")
+        x = tf.convert_to_tensor(a, name="x", dtype=y.dtype.base_dtype)
+    if x.dtype.base_dtype != y.dtype.base_dtype:
+        raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype.base_dtype!r} != {y.dtype.base_dtype!r}.")
+    if x.dtype.base_dtype.is_floating or x.dtype.base_dtype.is_complex:
+        return tf.realdiv(x, y, name="div")
+    return tf.floordiv(x, y, name="div")
+
+
 def div(a: Any, b: Any) -> Any:
     """`a / b` as Python 2 (and TF 1.x and numpy on Python 2) computed it."""
     if type(a) in (int, bool) and type(b) in (int, bool):
         return a // b
     if _is_tensor(a) or _is_tensor(b):
-        import tensorflow  # rnn-tf1's TF 1.x namespace when it is installed
-        tf1 = sys.modules["tensorflow"]
-        v1_div = getattr(tf1, "div", None) or tensorflow.compat.v1.div
-        if not _is_tensor(a):  # TF 1.x's __rdiv__: the number takes the tensor's dtype
-            a = tf1.convert_to_tensor(a, dtype=b.dtype.base_dtype)
-        return v1_div(a, b)
+        return _tensor_div(a, b)
     if (_numpy_kind(a) or _numpy_kind(b)) and _integral(a) and _integral(b):
         return a // b
     own = getattr(type(a), "__div__", None)

@@ -14,7 +14,7 @@ rewritten construct stays on the lines it was on, so tracebacks point at the use
 from __future__ import annotations
 
 from fissix import fixer_base, pytree
-from fissix.fixer_util import Call, Comma, KeywordArg, Name, find_binding, is_probably_builtin
+from fissix.fixer_util import Call, Comma, KeywordArg, Name, is_probably_builtin
 from fissix.pgen2 import token
 from fissix.pygram import python_symbols as syms
 
@@ -147,6 +147,40 @@ class OrderingComparison(Rule):
                                                                 right), prefix=prefix)
 
 
+_TARGET_WRAPPERS = {syms.testlist_star_expr, syms.exprlist, syms.testlist, syms.atom, syms.testlist_gexp,
+                    syms.star_expr}
+_BINDERS = {syms.parameters, syms.typedargslist, syms.varargslist, syms.tname, syms.dotted_as_name,
+            syms.import_as_name, syms.import_as_names, syms.import_from, syms.import_name, syms.global_stmt,
+            syms.except_clause, syms.with_stmt}
+
+
+def _binds(leaf) -> bool:
+    """The leaf is a name the code binds: an assignment or loop target, a parameter, a def or
+    class name, an import, a global, an except or with target."""
+    node, parent = leaf, leaf.parent
+    while parent is not None and parent.type in _TARGET_WRAPPERS:
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type == syms.expr_stmt:
+        following = node.next_sibling
+        return following is not None and following.type != syms.annassign and (
+            following.value == "=" if isinstance(following, pytree.Leaf) else False) or (
+            following is not None and isinstance(following, pytree.Leaf) and following.value.endswith("="))
+    if parent.type in (syms.for_stmt, syms.comp_for, getattr(syms, "old_comp_for", syms.comp_for)):
+        return node.prev_sibling is not None and node.prev_sibling.value == "for"
+    if parent.type in (syms.funcdef, syms.classdef):
+        return parent.children[1] is node
+    if parent.type == syms.argument:  # a keyword argument's name is not a use
+        return False
+    return parent.type in _BINDERS or (parent.type == syms.with_stmt)
+
+
+def binds_anywhere(name: str, tree) -> bool:
+    """Whether the file binds `name` in any scope (then its own binding, not Python 2's builtin)."""
+    return any(leaf.type == token.NAME and leaf.value == name and _binds(leaf) for leaf in tree.leaves())
+
+
 class Py2Builtin(Rule):
     """A Python 2 builtin whose name is gone or whose value changed (`xrange`, `map` giving a list,
     `round` of a half, `sorted(cmp=)`, `unicode`, ...) -> `__py2_NAME__`, unless the file binds the
@@ -168,7 +202,7 @@ class Py2Builtin(Rule):
         if parent is not None and parent.type == syms.argument and parent.children[0] is name:
             return None  # a keyword argument's name: f(range=3)
         if name.value not in self._bound:
-            self._bound[name.value] = find_binding(name.value, self._tree) is not None
+            self._bound[name.value] = binds_anywhere(name.value, self._tree)
         if self._bound[name.value]:
             return None
         self.detail = name.value
@@ -184,7 +218,7 @@ class StrOfFloat(Rule):
         arg, name = results["arg"], results["name"]
         if arg.type in (syms.arglist, syms.argument) or (arg.type == syms.star_expr) or not is_probably_builtin(name):
             return None
-        if find_binding("str", self.tree_root(node)) is not None:
+        if binds_anywhere("str", self.tree_root(node)):
             return None
         name.replace(Name(helper_name("str"), prefix=name.prefix))
         return None

@@ -84,8 +84,9 @@ def kernel_transformer(python2: bool):
         t = translate.translate(source, "<cell>", why)
         if not getattr(transform, "noted", False):
             transform.noted = True
-            sys.stderr.write(f"rnn-tf1: note: this notebook's cells are Python 2 code; running them with "
-                             f"Python 2's meaning ({t.summary() or 'no construct changed'})\n")
+            what = "its metadata says Python 2" if python2 else f"a cell: {t.summary() or 'no construct changed'}"
+            sys.stderr.write("rnn-tf1: note: this notebook's cells are Python 2 code; running them with "
+                             f"Python 2's meaning ({what})\n")
         importer.SESSION.translations[f"<cell {len(importer.SESSION.translations) + 1}>"] = t
         return t.source.splitlines(keepends=True)
     return transform

@@ -107,7 +107,10 @@ def idiv(a: Any, b: Any) -> Any:
 
 
 def str_(x: Any = "") -> str:
-    """Python 2's `str(x)`: a float with 12 significant digits (`2.41054834744`)."""
+    """Python 2's `str(x)`: a float with 12 significant digits (`2.41054834744`); bytes (Python 2's
+    str, what `sess.run` gives for a string tensor) as their text, not `b'...'`."""
+    if isinstance(x, (bytes, bytearray)):
+        return bytes(x).decode("utf-8", errors="replace")
     if type(x) is float:
         if math.isinf(x) or math.isnan(x):
             return repr(x)

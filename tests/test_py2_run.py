@@ -1,0 +1,66 @@
+"""`rnn-tf1 run` on Python-2 code (tests/py2_scripts/, written for this project): a char-RNN with
+print statements, xrange, integer division feeding range and a sibling Python-2 module runs
+unchanged and prints what Python 2 printed; --report and --show-translation."""
+import json
+import os
+
+import pytest
+
+from conftest import REPO, cli_in_process, run_cli
+from rnn_tf1.config import default_data_dir
+
+SCRIPT = os.path.join(REPO, "tests", "py2_scripts", "char_rnn_py2.py")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """A seeded run of the char-RNN with --report (its seeded repeat is checked by the trials in
+    docs/python2.md: one TensorFlow start-up here)."""
+    out = tmp_path_factory.mktemp("py2")
+    report = out / "report.md"
+    first = run_cli("run", SCRIPT, "--seed", "0", "--data-dir", default_data_dir(), "--report", str(report))
+    return first, report
+
+
+def test_python2_char_rnn_runs_with_python2s_meaning(runs):
+    first, _ = runs
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    # 124 characters / (2 * 5) -> 12 batches; len(text) / 10 = 12 and 12 / 5 = 2: Python 2 floors
+    assert lines[0] == "loaded 124 characters, 12 batches"
+    assert lines[1] == "vocab 14 steps 12 half 2"
+    steps = [line for line in lines if line.startswith("step ")]
+    assert len(steps) == 3
+    for line in steps:  # `print float(l)`: str() of a float, 12 significant digits at most
+        digits = line.split()[-1].replace(".", "").lstrip("0")
+        assert 1 <= len(digits) <= 12, line
+    assert lines[-1] == "' ' 0 ',' 1"  # backticks are repr; `print a,` then `print`: one line, no trailing space
+    assert "rnn-tf1: note: char_rnn_py2.py is Python 2 code; running it with Python 2's meaning (" in first.stderr
+    assert "rnn-tf1: note: textdata.py is Python 2 code" in first.stderr  # the sibling module, imported
+    assert first.stderr.count("import cPickle is Python 2's name") == 1
+    assert "done\n" in first.stderr  # print >>sys.stderr
+
+
+def test_report_lists_translated_constructs_with_lines(runs):
+    _, report = runs
+    text = report.read_text()
+    assert "## Python 2 code, run with Python 2's meaning" in text
+    assert "| char_rnn_py2.py:13 | integer division (/) |" in text  # range(steps / 5)
+    assert "| textdata.py:14 | integer division (/) |" in text
+    data = json.loads(report.with_suffix(".json").read_text())
+    files = {os.path.basename(e["file"]) for e in data["python2"]}
+    assert files == {"char_rnn_py2.py", "textdata.py"}
+
+
+def test_show_translation_prints_the_source_that_runs(tmp_path):
+    proc = cli_in_process("run", SCRIPT, "--show-translation")
+    assert proc.returncode == 0, proc.stderr
+    with open(SCRIPT) as fh:
+        original = fh.read()
+    assert proc.stdout.count("\n") == original.count("\n")
+    assert "assert __py2_range__(__py2_div__(steps, 5)) == [0, 1]" in proc.stdout
+    python3 = tmp_path / "char_rnn_py3.py"
+    python3.write_text(proc.stdout)
+    again = cli_in_process("run", str(python3), "--show-translation")  # Python 3 now: printed as it is
+    assert again.returncode == 0 and again.stdout == proc.stdout
+    assert "compiles as Python 3: it runs as it is" in again.stderr

@@ -131,7 +131,8 @@ def _command(path: str, script_args: list[str], seed: int | None) -> list[str]:
 
 
 def run_script(path: str, script_args: list[str], seed: int | None = None, data_dir: str | None = None,
-               figures_dir: str | None = None, report: tuple[str, str, bool] | None = None) -> int:
+               figures_dir: str | None = None, report: tuple[str, str, bool] | None = None,
+               python2: bool = False) -> int:
     """Run `path` as __main__ in the TF1 environment; returns its exit status."""
     check_script(path)
     figures_dir = figures_dir or os.getcwd()
@@ -166,7 +167,7 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
         # Estimator's INFO lines then show); the root logger's INFO (rnn-tf1's own notes) must not leak in.
         tf_logger.setLevel(logging.WARNING)
     from rnn_tf1.py2 import importer as py2
-    py2.install(os.path.dirname(script))  # Python 2's names; its own Python-2 modules translated
+    py2.install(os.path.dirname(script), python2)  # Python 2's names; its own Python-2 modules translated
     sys.argv = [path, *script_args]
     sys.path[0] = os.path.dirname(script)
     status = 1  # unless the script ends

@@ -214,3 +214,28 @@ def test_kernel_transformer_leaves_python3_cells():
     transform = notebook.kernel_transformer(python2=False)
     assert transform(["x = 7 / 2\n"]) == ["x = 7 / 2\n"]
     assert "__py2_print__" in "".join(transform(["print 'x'\n"]))
+
+
+def test_print_of_numpy_values_as_python2_era_numpy():
+    # The tutorial family's published Python-2 notebooks print `W= 0.30953` (a float32) and `[[ 12.]]`.
+    assert run_translated("import numpy as np\nprint np.float32(0.3095302), np.array([[12.]]), np.float64(1) / 3\n") \
+        == "0.30953 [[ 12.]] 0.333333333333\n"
+
+
+def test_print_function_future_carries_to_later_cells():
+    futures = set()
+    first, _ = notebook.translate_cell("from __future__ import print_function\n", True, "c1", futures)
+    second, t = notebook.translate_cell("print('a', 1 / 3.0, 7 / 2)\n", True, "c2", futures)
+    assert t is not None and "__py2_print_function__" in second  # a call, not a print statement of a tuple
+    assert run_translated("from __future__ import print_function\n" + second) == "a 0.333333333333 3\n"
+
+
+def test_python2_flag_makes_python3_compiling_files_python2():
+    source = "steps = 12\nprint(range(steps / 5))\n"
+    assert importer.evidence(source, "m.py") is None
+    importer.SESSION.python2 = True
+    try:
+        assert importer.evidence(source, "m.py") == "rnn-tf1 run --python2"
+    finally:
+        importer.SESSION.python2 = False
+    assert run_translated(source) == "[0, 1]\n"  # print(x) of Python 2: the one expression x

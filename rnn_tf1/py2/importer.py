@@ -38,6 +38,12 @@ class Session:
         self.translations: dict[str, translate.Translation] = {}
         self.roots: list[str] = []
         self.noted_names: set[str] = set()
+        self.python2 = False  # `rnn-tf1 run --python2`: the program's own files are Python 2 (the user says so)
+        self.hinted = False
+
+
+SESSION_HINT = ("if this program is Python 2 code that happens to compile as Python 3, `rnn-tf1 run --python2` "
+                "runs its own files with Python 2's meaning (integer division, lists, printing)")
 
 
 SESSION = Session()
@@ -46,6 +52,20 @@ SESSION = Session()
 def _note_translation(filename: str, t: translate.Translation) -> None:
     log.info("note: %s is Python 2 code; running it with Python 2's meaning (%s)",
              os.path.basename(filename), t.summary() or "no construct changed")
+
+
+def evidence(source: str, filename: str) -> str | None:
+    """translate.evidence, or with `--python2` any file Python 2's grammar parses."""
+    why = translate.evidence(source, filename)
+    if why is None and SESSION.python2 and translate.parses_as_python2(source):
+        why = "rnn-tf1 run --python2"
+    return why
+
+
+def _hint() -> None:
+    if not SESSION.hinted and not SESSION.python2:
+        SESSION.hinted = True
+        log.info("note: %s", SESSION_HINT)
 
 
 def _note_fallbacks(source: str, filename: str) -> None:
@@ -64,11 +84,12 @@ def _note_fallbacks(source: str, filename: str) -> None:
             SESSION.noted_names.add(node.id)
             log.info("note: %s:%d uses %s, Python 2's name; it is %s here", os.path.basename(filename),
                      node.lineno, node.id, FALLBACK_NAMES[node.id])
+            _hint()
 
 
 def code_for(source: str, filename: str, why: str | None = None):
     """(code, translation or None) for a program's file: translated if Python 2, with the note."""
-    why = why or translate.evidence(source, filename)
+    why = why or evidence(source, filename)
     if why is None:
         _note_fallbacks(source, filename)
         return compile(source, filename, "exec", dont_inherit=True), None
@@ -135,7 +156,7 @@ class Py2SourceFinder(importlib.abc.MetaPathFinder):
                 source = fh.read().decode("utf-8", errors="replace")
         except OSError:
             return None
-        why = translate.evidence(source, origin)
+        why = evidence(source, origin)
         if why is None:
             _note_fallbacks(source, origin)
             return None
@@ -143,8 +164,10 @@ class Py2SourceFinder(importlib.abc.MetaPathFinder):
         return spec
 
 
-def install(root: str | None = None) -> None:
-    """Python 2's names as fallbacks for every file; the import hook for the program's own folders."""
+def install(root: str | None = None, python2: bool = False) -> None:
+    """Python 2's names as fallbacks for every file; the import hook for the program's own folders
+    (`python2`: all of them are Python 2, `rnn-tf1 run --python2`)."""
+    SESSION.python2 = SESSION.python2 or python2
     runtime.install()
     modules.install()
     for name, value in runtime.BUILTINS.items():
@@ -178,7 +201,7 @@ def run_path(path: str) -> None:
 
     with open(path, "rb") as fh:
         source = fh.read().decode("utf-8", errors="replace")
-    why = translate.evidence(source, path)
+    why = evidence(source, path)
     if why is None:
         _note_fallbacks(source, path)
         runpy.run_path(path, run_name="__main__")

@@ -28,6 +28,8 @@ def note(what: str, instead: str) -> None:
     if what not in _NOTED:
         _NOTED.add(what)
         log.info("note: %s is Python 2's name; using %s for it", what, instead)
+        from rnn_tf1.py2 import importer
+        importer._hint()
 
 
 # ---------------------------------------------------------------------------------------------

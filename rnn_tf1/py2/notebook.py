@@ -47,14 +47,17 @@ def _masked(source: str) -> tuple[str, dict[int, str]]:
     return "\n".join(lines), kept
 
 
-def translate_cell(source: str, python2: bool, name: str = "<cell>") -> tuple[str, translate.Translation | None]:
-    """The cell's source as it runs (IPython's lines kept), and its Translation if it was Python 2."""
+def translate_cell(source: str, python2: bool, name: str = "<cell>",
+                   futures: set | None = None) -> tuple[str, translate.Translation | None]:
+    """The cell's source as it runs (IPython's lines kept), and its Translation if it was Python 2.
+    `futures`: the `from __future__` features of earlier cells (IPython keeps them), updated."""
     masked, kept = _masked(source)
-    why = "the notebook is Python 2" if python2 and translate.parses_as_python2(masked) \
-        else translate.evidence(masked, name)
+    futures = set() if futures is None else futures
+    why = "the notebook is Python 2" if python2 and _parses(masked, futures) else translate.evidence(masked, name)
     if why is None:
         return source, None
-    t = translate.translate(masked, name, why)
+    t = translate.translate(masked, name, why, frozenset(futures))
+    futures |= translate.future_features(masked)
     lines = t.source.split("\n")
     for i, line in kept.items():
         lines[i] = line
@@ -62,9 +65,16 @@ def translate_cell(source: str, python2: bool, name: str = "<cell>") -> tuple[st
     return t.source, t
 
 
+def _parses(source: str, futures: set) -> bool:
+    if "print_function" in futures:
+        return translate.python3_error(source, "<cell>") is None or translate.parses_as_python2(source)
+    return translate.parses_as_python2(source)
+
+
 def translate_cells(nb: Any) -> list[tuple[str, translate.Translation | None]]:
     python2 = reason(nb) is not None
-    return [translate_cell(cell.source, python2, f"cell {n}")
+    futures: set = set()
+    return [translate_cell(cell.source, python2, f"cell {n}", futures)
             for n, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), 1)]
 
 
@@ -75,13 +85,16 @@ def kernel_transformer(python2: bool):
 
     from rnn_tf1.py2 import importer
 
+    futures: set = set()  # IPython keeps a cell's `from __future__ import ...` for the cells after it
+
     def transform(lines: list[str]) -> list[str]:
         source = "".join(lines)
-        why = "the notebook is Python 2" if python2 and translate.parses_as_python2(source) \
+        why = "the notebook is Python 2" if python2 and _parses(source, futures) \
             else translate.evidence(source, "<cell>")
         if why is None:
             return lines
-        t = translate.translate(source, "<cell>", why)
+        t = translate.translate(source, "<cell>", why, frozenset(futures))
+        futures.update(translate.future_features(source))
         if not getattr(transform, "noted", False):
             transform.noted = True
             what = "its metadata says Python 2" if python2 else f"a cell: {t.summary() or 'no construct changed'}"

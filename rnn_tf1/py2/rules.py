@@ -84,6 +84,20 @@ class PrintStatement(Rule):
         return Call(Name(helper_name("print")), args, prefix=node.prefix)
 
 
+class PrintFunction(Rule):
+    """Under `from __future__ import print_function`: `print(a, b)` -> `__py2_print_function__(a, b)`,
+    Python 2's str() of each item (a float's 12 significant digits)."""
+    RULE = "print() of Python 2"
+    PATTERN = "power< name='print' trailer< '(' any* ')' > >"
+
+    def transform(self, node, results):
+        name = results["name"]
+        if not is_probably_builtin(name):
+            return None
+        name.replace(Name(helper_name("print_function"), prefix=name.prefix))
+        return None
+
+
 class Division(Rule):
     """`a / b` -> `__py2_div__(a, b)`: ints floor, numpy int arrays floor, TF int tensors
     floor_div (runtime.div).  Not applied under `from __future__ import division`."""
@@ -320,5 +334,5 @@ class TupleParameters(Rule):
         return Fixer(*args, **kwargs)
 
 
-RULES = (TupleParameters, PrintStatement, Division, AugmentedDivision, OrderingComparison, Py2Builtin, StrOfFloat, ListSortCmp,
+RULES = (TupleParameters, PrintStatement, PrintFunction, Division, AugmentedDivision, OrderingComparison, Py2Builtin, StrOfFloat, ListSortCmp,
          DictListMethods)

@@ -10,8 +10,10 @@ reference and library documentation:
   tensors go through `tf.compat.v1.div`, which is TF 1.x's own `Tensor.__div__` (`_div_python2`:
   the other operand converted to the tensor's dtype, then `floor_div` for integer dtypes and
   `real_div` for floating ones); everything else divides truly (floats) or by its own `__div__`.
-- `print` statements (`print_`): each item's `str()` (a float's with 12 significant digits), items
-  separated by one space, and the trailing-comma softspace rule of the print statement.
+- `print` statements (`print_`): each item's `str()` (a float's with 12 significant digits; numpy
+  arrays and scalars as numpy 1.13, the numpy of TF 1.x's Python-2 years, printed them: float32
+  with 6 significant digits, `[[ 12.]]`), items separated by one space, and the trailing-comma
+  softspace rule of the print statement.
 - `range`, `map`, `filter`, `zip` give lists; `map(None, ...)` and `map` over unequal sequences pad
   with None; `filter` of a str or tuple gives a str or tuple; `round` rounds a half away from zero
   and returns a float; `sorted(cmp=)`; `cmp`; ordering comparisons between types Python 3 refuses
@@ -111,6 +113,10 @@ def str_(x: Any = "") -> str:
     str, what `sess.run` gives for a string tensor) as their text, not `b'...'`."""
     if isinstance(x, (bytes, bytearray)):
         return bytes(x).decode("utf-8", errors="replace")
+    if _numpy_kind(x) is not None:  # numpy as TF 1.x on Python 2 had it (<= 1.13): float32 6 digits, [ 12.]
+        np = sys.modules["numpy"]
+        with np.printoptions(legacy="1.13"):
+            return builtins.str(x)
     if type(x) is float:
         if math.isinf(x) or math.isnan(x):
             return repr(x)
@@ -139,6 +145,14 @@ def print_(*items: Any, file: Any = None, comma: bool = False) -> None:
     if not comma:
         out.write("\n")
         _SOFTSPACE[key] = False
+
+
+def print_function(*items: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None) -> None:
+    """Python 2's print() under `from __future__ import print_function`: str() of each item, as
+    Python 2's str() (12 significant digits for a float)."""
+    out = sys.stdout if file is None else file
+    out.write((" " if sep is None else sep).join(str_(item) for item in items) + ("\n" if end is None else end))
+    _SOFTSPACE[id(out)] = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,7 +317,7 @@ BUILTINS: dict[str, Any] = {
 }
 
 # The helpers the rules call, besides BUILTINS' names.
-HELPERS: dict[str, Any] = {"div": div, "idiv": idiv, "print": print_, "str": str_, "lt": lt, "le": le,
+HELPERS: dict[str, Any] = {"div": div, "idiv": idiv, "print": print_, "print_function": print_function, "str": str_, "lt": lt, "le": le,
                            "gt": gt, "ge": ge, "sort": sort_}
 
 

@@ -14,7 +14,7 @@ from rnn_tf1.errors import UsageError
 log = logging.getLogger(__name__)
 
 
-def show_translation(path: str) -> int:
+def show_translation(path: str, python2: bool = False) -> int:
     from rnn_tf1.notebook_runner import is_notebook
     from rnn_tf1.py2 import notebook, translate
 
@@ -30,6 +30,8 @@ def show_translation(path: str) -> int:
     from rnn_tf1.script_runner import check_script
     source = check_script(path)
     why = translate.evidence(source, path)
+    if why is None and python2 and translate.parses_as_python2(source):
+        why = "rnn-tf1 run --python2"
     if why is None:
         sys.stdout.write(source)
         log.info("%s compiles as Python 3: it runs as it is (nothing translated)", path)

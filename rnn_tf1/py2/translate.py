@@ -120,12 +120,21 @@ def _record(fixer, constructs: list[Construct]) -> None:
     fixer.transform = recording
 
 
-def translate(source: str, filename: str = "<string>", why: str | None = None) -> Translation:
-    """The Python-3 source with Python 2's meaning, line for line."""
+def future_features(source: str) -> frozenset:
     from fissix.refactor import _detect_future_features
+    return _detect_future_features(source)
 
-    features = _detect_future_features(source)
+
+def translate(source: str, filename: str = "<string>", why: str | None = None,
+              futures: frozenset = frozenset()) -> Translation:
+    """The Python-3 source with Python 2's meaning, line for line.  `futures`: `from __future__`
+    features already in force (an earlier notebook cell's, which IPython keeps for later cells)."""
+    from fissix import pygram
+
+    features = future_features(source) | futures
     tool = _Tool(division="division" not in features)
+    if "print_function" in features:
+        tool.tool.grammar = tool.tool.driver.grammar = pygram.python_grammar_no_print_statement
     text = source if source.endswith("\n") else source + "\n"
     try:
         tree = tool.tool.refactor_string(text, filename)

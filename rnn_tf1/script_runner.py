@@ -183,6 +183,8 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
         if recorder is not None:
             recorder.failed(exc)
         raise UserError(f"{_user_location(exc.__traceback__, script)}: {exc}") from None
+    except UserError:  # Python 2 code no rule translates (rnn_tf1/py2): one line, not a traceback
+        raise
     except KeyboardInterrupt as exc:
         status = 130
         if recorder is not None:

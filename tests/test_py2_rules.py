@@ -7,6 +7,7 @@ own fixers, all of them) prints something else: the rule is needed, not decorati
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import sys
@@ -28,11 +29,15 @@ def run_translated(source: str) -> str:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=1)
+def _2to3():
+    from fissix.refactor import RefactoringTool, get_fixers_from_package
+    return RefactoringTool(get_fixers_from_package("fissix.fixes"))
+
+
 def run_2to3(source: str) -> str:
     """What 2to3 (every fissix fixer) makes of the source, run on Python 3."""
-    from fissix.refactor import RefactoringTool, get_fixers_from_package
-    tool = RefactoringTool(get_fixers_from_package("fissix.fixes"))
-    code = str(tool.refactor_string(source, "<2to3>"))
+    code = str(_2to3().refactor_string(source, "<2to3>"))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         try:

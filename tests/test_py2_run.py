@@ -64,3 +64,13 @@ def test_show_translation_prints_the_source_that_runs(tmp_path):
     again = cli_in_process("run", str(python3), "--show-translation")  # Python 3 now: printed as it is
     assert again.returncode == 0 and again.stdout == proc.stdout
     assert "compiles as Python 3: it runs as it is" in again.stderr
+
+
+def test_untranslatable_python2_is_one_line(tmp_path):
+    script = tmp_path / "tuple_params.py"
+    script.write_text("def f((a, b)):\n    if a:\n        return b\nprint f((1, 2))\n")
+    proc = cli_in_process("run", str(script), "--show-translation")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"rnn-tf1: error: {script}: Python 2 code that rnn-tf1 cannot translate: tuple parameters "
+                           "before a compound statement are not translated (line 1): unpack them in the body's "
+                           "first line\n")

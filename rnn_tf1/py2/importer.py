@@ -63,7 +63,8 @@ def evidence(source: str, filename: str) -> str | None:
 
 
 def _hint() -> None:
-    if not SESSION.hinted and not SESSION.python2:
+    """Once, for a program none of whose files was seen to be Python 2."""
+    if not SESSION.hinted and not SESSION.python2 and not SESSION.translations:
         SESSION.hinted = True
         log.info("note: %s", SESSION_HINT)
 
@@ -93,7 +94,11 @@ def code_for(source: str, filename: str, why: str | None = None):
     if why is None:
         _note_fallbacks(source, filename)
         return compile(source, filename, "exec", dont_inherit=True), None
-    t = translate.translate(source, filename, why)
+    try:
+        t = translate.translate(source, filename, why)
+    except SyntaxError as exc:  # a construct no rule translates: one line naming the file
+        from rnn_tf1.errors import UserError
+        raise UserError(f"{filename}: Python 2 code that rnn-tf1 cannot translate: {exc}") from None
     SESSION.translations[os.path.abspath(filename)] = t
     _note_translation(filename, t)
     return compile(t.source, filename, "exec", dont_inherit=True), t
@@ -145,7 +150,14 @@ class Py2SourceFinder(importlib.abc.MetaPathFinder):
     """Before Python's path finder: a module of the program's own folders that is Python 2."""
 
     def find_spec(self, fullname, path=None, target=None):
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        mine = [p for p in (sys.path if path is None else path)
+                if isinstance(p, str) and any(os.path.join(os.path.abspath(p or "."), "").startswith(r)
+                                              for r in SESSION.roots)]
+        if not mine:  # not the program's own folders: Python's finders alone
+            return None
+        if path is None and mine[0] != sys.path[0]:
+            return None  # a top-level module comes from the program's folders only where Python looks first
+        spec = importlib.machinery.PathFinder.find_spec(fullname, mine)
         if spec is None or not spec.origin or not spec.origin.endswith(".py"):
             return None
         origin = os.path.abspath(spec.origin)

@@ -39,7 +39,7 @@ def show_translation(path: str, python2: bool = False) -> int:
     try:
         t = translate.translate(source, path, why)
     except SyntaxError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"{path}: Python 2 code that rnn-tf1 cannot translate: {exc}") from None
     sys.stdout.write(t.source)
     log.info("%s is Python 2 code (%s): %d constructs translated", path, why, len(t.constructs))
     return 0

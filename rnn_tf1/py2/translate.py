@@ -139,9 +139,9 @@ def translate(source: str, filename: str = "<string>", why: str | None = None,
     try:
         tree = tool.tool.refactor_string(text, filename)
     except Exception as exc:  # a fixer's own failure: say which file
-        raise Python2SyntaxError(f"{filename}: cannot translate from Python 2 ({type(exc).__name__}: {exc})") from None
+        raise Python2SyntaxError(str(exc) if isinstance(exc, SyntaxError) else f"{type(exc).__name__}: {exc}") from None
     if tree is None:
-        raise Python2SyntaxError(f"{filename}: not Python 2 either")
+        raise Python2SyntaxError("not Python 2 either")
     out = str(tree)
     if not source.endswith("\n"):
         out = out[:-1]

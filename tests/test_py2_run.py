@@ -1,6 +1,6 @@
 """`rnn-tf1 run` on Python-2 code (tests/py2_scripts/, written for this project): a char-RNN with
 print statements, xrange, integer division feeding range and a sibling Python-2 module runs
-unchanged and prints what Python 2 printed; --report and --show-translation."""
+unchanged, prints what Python 2 printed, and repeats seeded; --report and --show-translation."""
 import json
 import os
 
@@ -14,16 +14,16 @@ SCRIPT = os.path.join(REPO, "tests", "py2_scripts", "char_rnn_py2.py")
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """A seeded run of the char-RNN with --report (its seeded repeat is checked by the trials in
-    docs/python2.md: one TensorFlow start-up here)."""
+    """Two seeded runs of the char-RNN, the first with --report."""
     out = tmp_path_factory.mktemp("py2")
     report = out / "report.md"
     first = run_cli("run", SCRIPT, "--seed", "0", "--data-dir", default_data_dir(), "--report", str(report))
-    return first, report
+    second = run_cli("run", SCRIPT, "--seed", "0", "--data-dir", default_data_dir())
+    return first, report, second
 
 
 def test_python2_char_rnn_runs_with_python2s_meaning(runs):
-    first, _ = runs
+    first, _, _ = runs
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     # 124 characters / (2 * 5) -> 12 batches; len(text) / 10 = 12 and 12 / 5 = 2: Python 2 floors
@@ -41,8 +41,14 @@ def test_python2_char_rnn_runs_with_python2s_meaning(runs):
     assert "done\n" in first.stderr  # print >>sys.stderr
 
 
+def test_seeded_second_run_prints_the_same(runs):
+    first, _, second = runs
+    assert second.returncode == 0, second.stderr
+    assert first.stdout == second.stdout
+
+
 def test_report_lists_translated_constructs_with_lines(runs):
-    _, report = runs
+    _, report, _ = runs
     text = report.read_text()
     assert "## Python 2 code, run with Python 2's meaning" in text
     assert "| char_rnn_py2.py:13 | integer division (/) |" in text  # range(steps / 5)

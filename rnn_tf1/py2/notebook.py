@@ -56,13 +56,24 @@ def translate_cell(source: str, python2: bool, name: str = "<cell>",
     why = "the notebook is Python 2" if python2 and _parses(masked, futures) else translate.evidence(masked, name)
     if why is None:
         return source, None
-    t = translate.translate(masked, name, why, frozenset(futures))
+    t = _translate(masked, name, why, futures)
     futures |= translate.future_features(masked)
     lines = t.source.split("\n")
     for i, line in kept.items():
         lines[i] = line
     t.source = "\n".join(lines)
     return t.source, t
+
+
+def _translate(source: str, name: str, why: str, futures: set) -> translate.Translation:
+    """With the earlier cells' __future__ features; a cell with print statements after a cell's
+    `from __future__ import print_function` is read by its own syntax (its print statements)."""
+    try:
+        return translate.translate(source, name, why, frozenset(futures))
+    except translate.Python2SyntaxError:
+        if "print_function" not in futures:
+            raise
+        return translate.translate(source, name, why, frozenset(futures - {"print_function"}))
 
 
 def _parses(source: str, futures: set) -> bool:
@@ -93,7 +104,7 @@ def kernel_transformer(python2: bool):
             else translate.evidence(source, "<cell>")
         if why is None:
             return lines
-        t = translate.translate(source, "<cell>", why, frozenset(futures))
+        t = _translate(source, "<cell>", why, futures)
         futures.update(translate.future_features(source))
         if not getattr(transform, "noted", False):
             transform.noted = True

@@ -244,3 +244,34 @@ def test_python2_flag_makes_python3_compiling_files_python2():
     finally:
         importer.SESSION.python2 = False
     assert run_translated(source) == "[0, 1]\n"  # print(x) of Python 2: the one expression x
+
+
+def test_tf1_private_paths_resolve_where_tf2_keeps_them(caplog):
+    import logging
+
+    import tensorflow as tf
+
+    from rnn_tf1.tf1 import private_paths
+    private_paths.install()
+    with caplog.at_level(logging.INFO):
+        from tensorflow.python.ops.control_flow_ops import while_loop
+        from tensorflow.python.ops import array_ops
+        stack = array_ops.stack
+    assert while_loop is tf.compat.v1.while_loop  # TF 1.x's while_loop (shape_invariants, back_prop, ...)
+    assert stack is tf.stack
+    used = {old: new for old, new, _ in private_paths.USES}
+    assert used["tensorflow.python.ops.control_flow_ops.while_loop"] == "tensorflow.python.ops.while_loop.while_loop"
+    assert any("control_flow_ops.while_loop (TF 1.x's private path)" in r.getMessage() for r in caplog.records)
+    with pytest.raises(ImportError):  # a name neither TF 1.15 nor 2.21 had there: Python's own error
+        from tensorflow.python.ops.control_flow_ops import no_such_name  # noqa: F401
+
+
+def test_python3_file_using_python2_names_gets_one_note_each(caplog):
+    import logging
+    importer.SESSION.noted_names.clear()
+    with caplog.at_level(logging.INFO):
+        importer._note_fallbacks("for i in xrange(2):\n    pass\nunicode = str\nx = unicode(1), xrange(3)\n", "p3.py")
+    notes = [r.getMessage() for r in caplog.records]
+    assert "note: p3.py:1 uses xrange, Python 2's name; it is range here" in notes
+    assert not any("unicode" in n for n in notes)  # the file binds it: its own
+    assert sum("xrange" in n for n in notes) == 1

@@ -8,10 +8,13 @@ rewritten construct stays on the lines it was on, so tracebacks point at the use
   (`except E, e`, `raise E, msg`, backticks, `<>`, `0777` and `10L`, the `exec` statement,
   `d.has_key(k)`, `d.iteritems()`, `f.func_name`, `it.next()`, `__nonzero__`, ...).
 - The rules below give Python 2's meaning where 2to3's fixers change it, by calling the helpers of
-  runtime.py (`__py2_div__`, `__py2_print__`, ...): PrintStatement, Division, AugmentedDivision,
-  OrderingComparison, Py2Builtin, StrOfFloat, ListSortCmp, DictListMethods.
+  runtime.py (`__py2_div__`, `__py2_print__`, ...): TupleParameters, PrintStatement, PrintFunction,
+  Division, AugmentedDivision, StringFormat, OrderingComparison, Py2Builtin, StrOfFloat, ListSortCmp,
+  DictListMethods.
 """
 from __future__ import annotations
+
+import re
 
 from fissix import fixer_base, pytree
 from fissix.fixer_util import Call, Comma, KeywordArg, Name, is_probably_builtin
@@ -138,6 +141,28 @@ class AugmentedDivision(Rule):
         call = Call(Name(helper_name("idiv")), _args(inner, _comma(), value), prefix=" ")
         return pytree.Node(syms.expr_stmt, [left, pytree.Leaf(token.EQUAL, "=", prefix=op.prefix), call],
                            prefix=node.prefix)
+
+
+_PERCENT_S = re.compile(r"%(\([^)]*\))?[-#0 +]*[0-9*]*(\.[0-9*]+)?s")
+
+
+class StringFormat(Rule):
+    """`'...%s...' % args` (a string literal on the left) -> `__py2_mod__('...', args)`: `%s` of a
+    float is Python 2's str() (12 significant digits), as in `print "loss %s" % loss`."""
+    RULE = "'%s' % float"
+    PATTERN = "term< left=(STRING | atom< STRING+ >) op='%' right=any >"
+
+    def transform(self, node, results):
+        left, op, right = results["left"], results["op"], results["right"].clone()
+        left = left[0] if isinstance(left, list) else left
+        if not _PERCENT_S.search(str(left)):
+            return None
+        left = left.clone()
+        prefix = left.prefix
+        left.prefix = ""
+        right.prefix = " " if "\n" not in right.prefix else right.prefix
+        return Call(Name(helper_name("mod")), _args(left, _comma(op.prefix if "\n" in op.prefix else ""), right),
+                    prefix=prefix)
 
 
 _ORDER = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
@@ -334,5 +359,5 @@ class TupleParameters(Rule):
         return Fixer(*args, **kwargs)
 
 
-RULES = (TupleParameters, PrintStatement, PrintFunction, Division, AugmentedDivision, OrderingComparison, Py2Builtin, StrOfFloat, ListSortCmp,
-         DictListMethods)
+RULES = (TupleParameters, PrintStatement, PrintFunction, Division, AugmentedDivision, StringFormat, OrderingComparison,
+         Py2Builtin, StrOfFloat, ListSortCmp, DictListMethods)

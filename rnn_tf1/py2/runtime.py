@@ -147,6 +147,59 @@ def print_(*items: Any, file: Any = None, comma: bool = False) -> None:
         _SOFTSPACE[key] = False
 
 
+class _Str2Float(float):
+    """A float whose str() is Python 2's (for `'%s' % x`); arithmetic and other formats unchanged."""
+
+    def __str__(self) -> str:
+        return str_(float(self))
+
+
+class _Str2(object):
+    """A numpy value whose str() is the Python-2-era numpy's (for `'%s' % x`)."""
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return str_(self.value)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def __index__(self) -> int:
+        return self.value.__index__()
+
+
+def _for_format(x: Any) -> Any:
+    if type(x) is float:
+        return _Str2Float(x)
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(x, np.generic) and x.dtype.kind in "fc":
+        return _Str2(x)
+    return x
+
+
+def mod(left: Any, right: Any) -> Any:
+    """`'...' % args`: `%s` of a float gives Python 2's str() (12 significant digits; numpy floats
+    as numpy 1.13 printed them); every other conversion, and `%` of anything else, unchanged."""
+    if not isinstance(left, str):
+        return left % right
+    if isinstance(right, tuple):
+        right = tuple(_for_format(x) for x in right)
+    elif isinstance(right, dict):
+        right = {k: _for_format(v) for k, v in right.items()}
+    else:
+        right = _for_format(right)
+    return left % right
+
+
 def print_function(*items: Any, sep: str | None = " ", end: str | None = "\n", file: Any = None) -> None:
     """Python 2's print() under `from __future__ import print_function`: str() of each item, as
     Python 2's str() (12 significant digits for a float)."""
@@ -317,7 +370,7 @@ BUILTINS: dict[str, Any] = {
 }
 
 # The helpers the rules call, besides BUILTINS' names.
-HELPERS: dict[str, Any] = {"div": div, "idiv": idiv, "print": print_, "print_function": print_function, "str": str_, "lt": lt, "le": le,
+HELPERS: dict[str, Any] = {"div": div, "idiv": idiv, "mod": mod, "print": print_, "print_function": print_function, "str": str_, "lt": lt, "le": le,
                            "gt": gt, "ge": ge, "sort": sort_}
 
 

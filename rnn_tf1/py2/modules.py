@@ -169,7 +169,9 @@ class Py2ModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         made = MODULES[spec.name]
         if callable(made):
             module = made()
-            note(f"import {spec.name}", f"Python 3's {'pickle, reading Python 2 pickles' if 'Pickle' in spec.name else 'io' if 'StringIO' in spec.name else spec.name}")
+            what = "pickle, reading Python 2 pickles" if "Pickle" in spec.name else "io" if "StringIO" in spec.name \
+                else spec.name
+            note(f"import {spec.name}", f"Python 3's {what}")
         else:
             module = importlib.import_module(made)
             note(f"import {spec.name}", made)

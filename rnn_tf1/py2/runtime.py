@@ -370,7 +370,8 @@ BUILTINS: dict[str, Any] = {
 }
 
 # The helpers the rules call, besides BUILTINS' names.
-HELPERS: dict[str, Any] = {"div": div, "idiv": idiv, "mod": mod, "print": print_, "print_function": print_function, "str": str_, "lt": lt, "le": le,
+HELPERS: dict[str, Any] = {"div": div, "idiv": idiv, "mod": mod, "print": print_, "print_function": print_function,
+                           "str": str_, "lt": lt, "le": le,
                            "gt": gt, "ge": ge, "sort": sort_}
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from typing import Iterable
-
 from rnn_tf1.py2 import rules
 
 log = logging.getLogger(__name__)
@@ -157,11 +155,3 @@ def compile_source(source: str, filename: str):
     if why is not None:
         source = translate(source, filename, why).source
     return compile(source, filename, "exec", dont_inherit=True)
-
-
-def show(translations: Iterable[tuple[str, Translation | None]]) -> str:
-    """`--show-translation`: each file's source as it runs, with a header line per file."""
-    out = []
-    for name, t in translations:
-        out.append(t.source if t is not None else None)
-    return "".join(o for o in out if o)

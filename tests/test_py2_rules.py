@@ -279,3 +279,12 @@ def test_python3_file_using_python2_names_gets_one_note_each(caplog):
     assert "note: p3.py:1 uses xrange, Python 2's name; it is range here" in notes
     assert not any("unicode" in n for n in notes)  # the file binds it: its own
     assert sum("xrange" in n for n in notes) == 1
+
+
+def test_dict_iteration_order_is_named_where_it_reaches_the_program(caplog):
+    import logging
+    source = "d = {'a': 1}\nprint sorted(d.keys()), len(d.values())\nfor k, v in d.iteritems():\n    print k\n"
+    with caplog.at_level(logging.INFO):
+        importer.code_for(source, "rank.py")
+    notes = [r.getMessage() for r in caplog.records]
+    assert any(n.startswith("note: rank.py:3 iterates a dict in its order") for n in notes), notes  # not line 2

@@ -20,7 +20,7 @@ import sys
 import types
 from typing import Any
 
-from rnn_tf1.py2 import modules, runtime, translate
+from rnn_tf1.py2 import modules, rules, runtime, translate
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,11 @@ SESSION = Session()
 def _note_translation(filename: str, t: translate.Translation) -> None:
     log.info("note: %s is Python 2 code; running it with Python 2's meaning (%s)",
              os.path.basename(filename), t.summary() or "no construct changed")
+    ordered = [c.line for c in t.constructs if c.rule.endswith(f"({rules.ORDER_DETAIL})")]
+    if ordered:  # what Python 2 left to chance cannot come back: said where it can be seen
+        log.info("note: %s:%d iterates a dict in its order: Python 2's was the hash table's, Python 3's is "
+                 "insertion order; values that depend on it can differ from Python 2's (docs/python2.md, the limits)",
+                 os.path.basename(filename), ordered[0])
 
 
 def evidence(source: str, filename: str) -> str | None:

@@ -305,7 +305,22 @@ class DictListMethods(Rule):
 
             def in_special_context(self, node, isiter):
                 return isiter and super().in_special_context(node, isiter)
+
+            def transform(self, node, results):
+                # An order that reaches the program: the iteration order Python 2 left to chance.
+                outer = {}
+                if not (node.parent is not None and node.parent.parent is not None
+                        and self.p1.match(node.parent.parent, outer) and outer["node"] is node
+                        and outer["func"].value in ORDER_FREE):
+                    self.detail = ORDER_DETAIL
+                return super().transform(node, results)
         return Fixer(*args, **kwargs)
+
+
+# Calls whose result does not depend on the order of what they are given.
+ORDER_FREE = {"sorted", "set", "frozenset", "len", "sum", "min", "max", "any", "all", "dict"}
+ORDER_FREE |= {helper_name(name) for name in ORDER_FREE}  # `sorted` as Py2Builtin renamed it
+ORDER_DETAIL = "iteration order"
 
 
 class TupleParameters(Rule):

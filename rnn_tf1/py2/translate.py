@@ -33,7 +33,8 @@ class Translation:
         """The rules used, most frequent first (for the note on stderr)."""
         counts: dict[str, int] = {}
         for c in self.constructs:
-            counts[c.rule] = counts.get(c.rule, 0) + 1
+            rule = c.rule.replace(f" ({rules.ORDER_DETAIL})", "")
+            counts[rule] = counts.get(rule, 0) + 1
         return "; ".join(sorted(counts, key=lambda r: -counts[r]))
 
 

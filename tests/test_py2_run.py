@@ -92,3 +92,11 @@ def test_untranslatable_python2_is_one_line(tmp_path):
     assert proc.stderr == (f"rnn-tf1: error: {script}: Python 2 code that rnn-tf1 cannot translate: tuple parameters "
                            "before a compound statement are not translated (line 1): unpack them in the body's "
                            "first line\n")
+
+
+def test_show_translation_of_a_notebook_prints_each_cell_as_it_runs():
+    proc = cli_in_process("run", NOTEBOOK, "--show-translation")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("# In[1]: (Python 2, translated)\n%matplotlib inline\n")
+    assert "half = __py2_div__(x, 2)" in proc.stdout and proc.stdout.count("# In[") == 4
+    assert "4 of 4 code cells are Python 2 (its kernelspec is python2)" in proc.stderr

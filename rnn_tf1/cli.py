@@ -166,6 +166,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.report is None and (args.report_format or args.force):
         raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
     report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
+    if args.show_translation:  # what would run, printed instead of running it
+        from rnn_tf1.py2.show import show_translation
+        return show_translation(args.script, python2=args.python2)
     from rnn_tf1.tf1.seeding import hash_seed_environment
     restart = hash_seed_environment(args.seed)
     if restart and not is_notebook(args.script):  # string hashes are salted at start-up: start again seeded
@@ -177,14 +180,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if is_notebook(args.script):
         for given, option, why in ((args.figures, "--figures", "its figures are inline in the executed copy (--out)"),
                                    (args.script_args, "-- ARGS", "a notebook has no command-line arguments"),
-                                   (args.report, "--report", "it records the names a script's own code reaches")):
+                                   (args.report, "--report", "it records the names a script's own code reaches"),
+                                   (args.python2, "--python2", "a notebook says Python 2 in its kernelspec")):
             if given:
                 raise UsageError(f"{option} is for scripts, not notebooks: {why}")
         return run_notebook(args.script, seed=args.seed, data_dir=args.data_dir, out=args.out)
     if args.out:
         raise UsageError("--out is for notebooks (the executed copy); a script's output is its stdout")
     return run_script(args.script, args.script_args, seed=args.seed, data_dir=args.data_dir,
-                      figures_dir=args.figures, report=report)
+                      figures_dir=args.figures, report=report, python2=args.python2)
 
 
 def cmd_kernel(args: argparse.Namespace) -> int:
@@ -386,6 +390,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-format", choices=("markdown", "json"), default=None,
                      help="json: write only the JSON report, at PATH (default markdown, with the JSON beside it)")
     run.add_argument("--force", action="store_true", help="with --report: replace existing report files")
+    run.add_argument("--show-translation", action="store_true",
+                     help="print the Python-3 source that runs for Python-2 code (a script, or a notebook's cells) "
+                          "instead of running it; > FILE.py keeps it (docs/python2.md)")
+    run.add_argument("--python2", action="store_true",
+                     help="the script and its own modules are Python 2 code even where they compile as Python 3: "
+                          "run them with Python 2's meaning (docs/python2.md)")
     run.set_defaults(func=cmd_run)
 
     kernel = sub.add_parser("kernel", help="install or remove the Jupyter kernel with TF 1.x's API",

@@ -9,6 +9,8 @@ The script runs as `python SCRIPT.py` would run it: as `__main__`, with its own 
 - the script's own exceptions end with Python's traceback of the script (rnn_tf1's frames
   cut off), exit status 1; a TF1 name the environment lacks ends with one line naming the
   name and the script's file:line that used it, exit status 1;
+- a script (or a module of its own folder tree) that is Python 2 code runs translated, with Python
+  2's meaning and a note on stderr (rnn_tf1/py2, docs/python2.md);
 - with `report=(PATH, FORMAT, force)` (`--report`), the TF1 names the script reached are recorded
   while it runs and written to PATH afterwards, whatever its exit status (rnn_tf1/tf1/report.py).
 """
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import runpy
 import sys
 import traceback
 
@@ -38,13 +39,24 @@ def check_script(path: str) -> str:
             source = fh.read()
         if b"\0" in source:
             raise UsageError(f"{path}: not a Python file (it holds NUL bytes: binary data)")
-        compile(source, path, "exec", dont_inherit=True)
+        error = _python3_or_2_error(source, path)
+        if error is not None:
+            raise error
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except SyntaxError as exc:
         where = f"{path}:{exc.lineno}" if exc.lineno else path
         raise UsageError(f"{where}: syntax error: {exc.msg}") from None
     return source.decode("utf-8", errors="replace")
+
+
+def _python3_or_2_error(source: bytes, path: str) -> SyntaxError | None:
+    """Python 3's syntax error, unless the script is Python 2 code (which runs translated)."""
+    from rnn_tf1.py2 import translate
+    error = translate.python3_error(source, path)
+    if error is not None and translate.parses_as_python2(source.decode("utf-8", errors="replace")):
+        return None
+    return error
 
 
 def figure_path(figures_dir: str, script: str, number: int) -> str:
@@ -119,7 +131,8 @@ def _command(path: str, script_args: list[str], seed: int | None) -> list[str]:
 
 
 def run_script(path: str, script_args: list[str], seed: int | None = None, data_dir: str | None = None,
-               figures_dir: str | None = None, report: tuple[str, str, bool] | None = None) -> int:
+               figures_dir: str | None = None, report: tuple[str, str, bool] | None = None,
+               python2: bool = False) -> int:
     """Run `path` as __main__ in the TF1 environment; returns its exit status."""
     check_script(path)
     figures_dir = figures_dir or os.getcwd()
@@ -153,11 +166,13 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
         # TF 1.x's rule for a script: WARN and above unless it calls tf.logging.set_verbosity (an
         # Estimator's INFO lines then show); the root logger's INFO (rnn-tf1's own notes) must not leak in.
         tf_logger.setLevel(logging.WARNING)
+    from rnn_tf1.py2 import importer as py2
+    py2.install(os.path.dirname(script), python2)  # Python 2's names; its own Python-2 modules translated
     sys.argv = [path, *script_args]
     sys.path[0] = os.path.dirname(script)
     status = 1  # unless the script ends
     try:
-        runpy.run_path(path, run_name="__main__")
+        py2.run_path(path)
         status = 0
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
@@ -168,6 +183,8 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
         if recorder is not None:
             recorder.failed(exc)
         raise UserError(f"{_user_location(exc.__traceback__, script)}: {exc}") from None
+    except UserError:  # Python 2 code no rule translates (rnn_tf1/py2): one line, not a traceback
+        raise
     except KeyboardInterrupt as exc:
         status = 130
         if recorder is not None:

@@ -121,6 +121,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     seeding.seed(env)
     habits.install(env)  # numpy 1's removed names, for the script only (never for rnn-tf1 train)
     keras_datasets.install(env)  # tf.keras' mnist.load_data() offline, from the verified MNIST
+    importlib.import_module(f"{__name__}.private_paths").install()  # TF 1.x's private paths that moved
 
     tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
                    __version__=real_tf.__version__, **sessions.install(env))

@@ -673,7 +673,13 @@ def to_json(recorder: Recorder, command: list[str], status: int) -> dict[str, An
     rows = recorder.rows()
     return {"schema": REPORT_SCHEMA, "script": recorder.script, "command": command, "exit_status": status,
             "tensorflow": getattr(recorder.v2, "__version__", None), "failure": recorder.failure,
-            "summary": summary(rows), "classes": CLASS_LABELS, "names": rows}
+            "summary": summary(rows), "classes": CLASS_LABELS, "names": rows, **_translated()}
+
+
+def _translated() -> dict[str, Any]:
+    """What ran translated: Python-2 files' constructs and TF 1.x private paths (rnn_tf1/py2/report.py)."""
+    from rnn_tf1.py2 import report as py2_report
+    return py2_report.entries()
 
 
 def _cell(text: str) -> str:
@@ -704,6 +710,8 @@ def markdown(report: dict[str, Any]) -> str:
             "needs `TF_USE_LEGACY_KERAS=1`; **rnn_tf1** is gone from TensorFlow and provided by rnn-tf1; **another "
             "library** names the package. Names are as the script reached them, while it ran (`tf.` for "
             "`tensorflow.`).", ""]
+    from rnn_tf1.py2 import report as py2_report
+    out += py2_report.markdown(report)
     return "\n".join(out)
 
 

@@ -117,7 +117,7 @@ def kernel_transformer(python2: bool):
 
 
 def load_ipython_extension(shell) -> None:
-    """The TF1 kernel loads this module as an IPython extension (tf1_kernel.main)."""
+    """The TF1 kernel loads this module as an IPython extension (rnn_tf1.launch.kernel.main)."""
     from rnn_tf1.py2 import importer
     python2 = os.environ.pop(PYTHON2_VARIABLE, "") == "1"
     importer.install(os.getcwd())

@@ -15,11 +15,11 @@ log = logging.getLogger(__name__)
 
 
 def show_translation(path: str, python2: bool = False) -> int:
-    from rnn_tf1.notebook_runner import is_notebook
+    from rnn_tf1.launch.notebook import is_notebook
     from rnn_tf1.py2 import notebook, translate
 
     if is_notebook(path):
-        from rnn_tf1.notebook_runner import read_notebook
+        from rnn_tf1.launch.notebook import read_notebook
         nb = read_notebook(path)
         cells = notebook.translate_cells(nb)
         for number, (source, t) in enumerate(cells, 1):
@@ -27,7 +27,7 @@ def show_translation(path: str, python2: bool = False) -> int:
         log.info("%s: %d of %d code cells are Python 2 (%s)", path, sum(1 for _, t in cells if t), len(cells),
                  notebook.reason(nb) or "each on the evidence of its own syntax")
         return 0
-    from rnn_tf1.script_runner import check_script
+    from rnn_tf1.launch.script import check_script
     source = check_script(path)
     why = translate.evidence(source, path)
     if why is None and python2 and translate.parses_as_python2(source):

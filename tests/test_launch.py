@@ -1,0 +1,187 @@
+"""The forms of starting TF1 code (rnn_tf1/launch/): `run SCRIPT`, `run -m MODULE`, `exec -- COMMAND`
+start a program exactly as `python` does (a probe compared with plain `python`, as coverage.py's
+tests do), and a small TF1 project written as a fixture (tests/tf1_projects/) runs the way its users
+run it: `-m pkg.train --flags`, its test suite under pytest and unittest (counts, exit status, the
+one line for a TF1 name not provided), a shell script calling two Python processes, a spawn child.
+
+Each subprocess is a process because that is the point (a start-up); each is run once per module
+and shared by the asserts that read it.  The fixture project is copied to a temporary folder
+first: nothing is written into the repository."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+PROJECTS = os.path.join(REPO, "tests", "tf1_projects")
+NOT_PROVIDED = "tensorflow.contrib.ffmpeg is not provided by rnn-tf1's TF1 environment"
+
+
+def _python(*args, cwd, env=None, timeout=600):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def _rnn_tf1(*args, cwd, env=None):
+    return _python("-m", "rnn_tf1", *args, cwd=cwd, env=env)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A copy of tests/tf1_projects/ in a temporary folder (its `tinyreg` project and failing suite)."""
+    root = tmp_path_factory.mktemp("projects")
+    shutil.copytree(PROJECTS, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+# --- The probe: what a program sees of how it was started, under python and under each form. ---
+
+FORMS = {
+    "script": (["probe.py", "a", "-b"], ["run", "probe.py", "--", "a", "-b"],
+               ["exec", "--", "python", "probe.py", "a", "-b"]),
+    "module": (["-m", "tinyreg.probe", "a", "-b"], ["run", "-m", "tinyreg.probe", "a", "-b"],
+               ["exec", "--", "python", "-m", "tinyreg.probe", "a", "-b"]),
+}
+
+
+@pytest.fixture(scope="module")
+def probes(project):
+    """{(form, starter): CompletedProcess} for plain python, rnn-tf1 run and rnn-tf1 exec."""
+    cwd = project / "tinyreg"
+    seen = {}
+    for form, (plain, run, exec_) in FORMS.items():
+        seen[form, "python"] = _python(*plain, cwd=cwd)
+        seen[form, "run"] = _rnn_tf1(*run, cwd=cwd)
+        seen[form, "exec"] = _rnn_tf1(*exec_, cwd=cwd)
+    return seen
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+@pytest.mark.parametrize("starter", ["run", "exec"])
+def test_a_program_sees_what_it_sees_under_python(probes, project, form, starter):
+    """__name__, __file__, __spec__, __package__, sys.argv, sys.path[0] and the program's own
+    logging.basicConfig(stream=sys.stdout) line: as under plain python, byte for byte."""
+    plain, ours = probes[form, "python"], probes[form, starter]
+    assert plain.returncode == 0 and ours.returncode == 0, ours.stderr
+    assert ours.stdout == plain.stdout
+    seen = json.loads(plain.stdout.splitlines()[0])
+    folder = str(project / "tinyreg")
+    assert seen["path0"] == folder and plain.stdout.splitlines()[1] == "LOG WARNING probe done"
+    if form == "module":  # what python -m gives: the module's spec, its package, argv[0] its file
+        assert seen["__spec__"] == "tinyreg.probe" and seen["__package__"] == "tinyreg"
+        assert seen["argv"] == [os.path.join(folder, "tinyreg", "probe.py"), "a", "-b"] == [seen["__file__"], "a", "-b"]
+    else:
+        assert seen["__spec__"] is None and seen["__package__"] is None
+        assert seen["argv"] == ["probe.py", "a", "-b"] and seen["__file__"] == os.path.join(folder, "probe.py")
+
+
+# --- The project's own commands and test suites. ---
+
+@pytest.fixture(scope="module")
+def suites(project):
+    """The failing suite and the project's tests under `run -m pytest`, and the failing suite under
+    `exec -- python -m unittest discover` (the start-up hook's path)."""
+    pytest_run = _rnn_tf1("run", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tinyreg/tinyreg/model_test.py",
+                          "failing_suite/checks_test.py", cwd=project)
+    unittest_run = _rnn_tf1("exec", "--", "python", "-m", "unittest", "discover", "-s", "failing_suite",
+                            "-p", "*_test.py", cwd=project)
+    return pytest_run, unittest_run
+
+
+def test_pytest_through_run_m_keeps_its_counts_and_status_and_says_one_line(suites):
+    proc = suites[0]
+    assert proc.returncode == 1, proc.stderr  # pytest's own status: tests failed
+    # 3 of the project's tests pass, 1 of the failing suite's; TF's test_session() is collected
+    # and skipped as "Not a test" in each class, as under TF 1.15.
+    assert proc.stdout.rstrip().splitlines()[-1].startswith("2 failed, 4 passed, 2 skipped")
+    # The test file relative to the current folder, the line that reached the name.
+    assert f"\nfailing_suite/checks_test.py:14: {NOT_PROVIDED}\n" in proc.stdout
+    assert "rnn_tf1/tf1/namespace.py" not in proc.stdout  # no frames from inside rnn_tf1
+    assert "assertAllEqual" in proc.stdout  # a plain failure keeps pytest's own report
+
+
+def test_unittest_under_exec_keeps_its_counts_and_status_and_says_one_line(suites):
+    proc = suites[1]
+    assert proc.returncode == 1, proc.stderr
+    assert "Ran 4 tests" in proc.stderr and "FAILED (failures=1, errors=1, skipped=1)" in proc.stderr
+    assert f"failing_suite/checks_test.py:14: {NOT_PROVIDED}\n" in proc.stderr
+    assert "rnn_tf1/tf1/namespace.py" not in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def shell_run(project, tmp_path_factory):
+    """`rnn-tf1 exec --seed 3 --report R -- sh run.sh CKPT`: train, then eval in a second process."""
+    out = tmp_path_factory.mktemp("shell")
+    proc = _rnn_tf1("exec", "--seed", "3", "--report", str(out / "names.md"), "--", "sh", "run.sh",
+                    str(out / "ckpt"), cwd=project / "tinyreg")
+    return proc, out
+
+
+def test_a_shell_script_calling_python_twice_gets_tf1_in_each_process(shell_run):
+    proc, out = shell_run
+    assert proc.returncode == 0, proc.stderr
+    train, saved, evaluated = proc.stdout.splitlines()
+    assert train.startswith("train: loss ") and saved == "train: saved model.ckpt-30"
+    # The second process restored the first one's checkpoint: step 30, the fitted line y = 3x - 1.
+    step, w, b = evaluated.split()[2], float(evaluated.split()[4]), float(evaluated.split()[6])
+    assert step == "30" and abs(w - 3.0) < 0.05 and abs(b + 1.0) < 0.05
+    assert evaluated.split()[-1] == train.split()[-4]  # the same final loss, computed in each process
+    reports = sorted(p.name for p in out.glob("names.*.md"))
+    assert len(reports) == 2 and len(list(out.glob("names.*.json"))) == 2  # one report per process
+    names = [{row["name"] for row in json.loads((out / r.replace(".md", ".json")).read_text())["names"]}
+             for r in reports]
+    assert all("tf.train.Saver" in n and "tf.placeholder" in n for n in names), names
+    assert not (out / "names.md").exists()
+
+
+def test_a_spawn_child_that_imports_tensorflow_gets_tf1(project):
+    proc = _rnn_tf1("exec", "--", "python", "spawn_child.py", cwd=project / "tinyreg")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "spawn child: tf.placeholder True, eager False, exit 0\n"
+
+
+# --- Bad input: one line each, nothing else. ---
+
+@pytest.mark.parametrize("module, line", [
+    ("nosuch", "rnn-tf1: No module named nosuch\n"),
+    ("nosuch.sub", "rnn-tf1: Error while finding module specification for 'nosuch.sub' (ModuleNotFoundError: "
+                   "No module named 'nosuch')\n"),
+    ("tinyreg.nosuch", "rnn-tf1: No module named tinyreg.nosuch\n"),
+    ("tinyreg", None),
+])
+def test_run_m_of_a_module_python_cannot_run_is_python_s_one_line(project, module, line):
+    if module == "tinyreg":  # a package without __main__: Python's own sentence
+        (project / "tinyreg" / "tinyreg" / "__main__.py").rename(project / "tinyreg" / "main_kept.py")
+        line = ("rnn-tf1: No module named tinyreg.__main__; 'tinyreg' is a package and cannot be "
+                "directly executed\n")
+    try:
+        proc = _rnn_tf1("run", "-m", module, cwd=project / "tinyreg")
+        plain = _python("-m", module, cwd=project / "tinyreg")
+    finally:
+        if module == "tinyreg":
+            (project / "tinyreg" / "main_kept.py").rename(project / "tinyreg" / "tinyreg" / "__main__.py")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (1, "", line)  # before TensorFlow loads: nothing else
+    assert plain.stderr.endswith(line.replace("rnn-tf1:", ""))  # python's words, after its own prefix
+
+
+def test_exec_of_a_command_that_does_not_exist_is_one_line_and_127(tmp_path):
+    proc = _rnn_tf1("exec", "--", "no-such-command-here", "x", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (127, "", "rnn-tf1: error: no-such-command-here: "
+                                                                    "command not found\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_hook_in_a_python_without_rnn_tf1_does_nothing_and_says_nothing(tmp_path):
+    """Another interpreter on PATH (here: the base Python, without TensorFlow or rnn_tf1's packages)
+    under exec: its own output and errors, untouched."""
+    base = getattr(sys, "_base_executable", sys.executable)
+    plain = subprocess.run([base, "-c", "import tensorflow"], capture_output=True, text=True, cwd=tmp_path)
+    proc = _rnn_tf1("exec", "--", base, "-c", "print('ok'); import tensorflow", cwd=tmp_path)
+    assert proc.stdout == "ok\n" and proc.returncode == plain.returncode == 1
+    assert proc.stderr.splitlines()[-1] == plain.stderr.splitlines()[-1] == \
+        "ModuleNotFoundError: No module named 'tensorflow'"
+    assert "rnn-tf1" not in proc.stderr and "rnn_tf1" not in proc.stderr

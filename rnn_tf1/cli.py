@@ -13,6 +13,7 @@ import logging
 import os
 import shlex
 import sys
+import textwrap
 import time
 from importlib import metadata
 
@@ -361,15 +362,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run", help="run a TF1-era script or notebook unchanged (import tensorflow as tf gives TF 1.x's API)",
-        description="Run SCRIPT as `python SCRIPT` would, with `import tensorflow as tf` giving TF 1.x's "
+        description=textwrap.fill("Run SCRIPT as `python SCRIPT` would, with `import tensorflow as tf` giving TF 1.x's "
                     "API in graph mode: tf.compat.v1 at the top level, tf.contrib.rnn, .layers, .slim, "
                     ".seq2seq, .legacy_seq2seq, .data, .eager (a script starting with "
                     "tf.enable_eager_execution() runs eagerly), tf.estimator (model_fn style) and "
                     "tensorflow.examples.tutorials.mnist.input_data "
-                    "(docs/tf1-scripts.md). The script's own arguments go after --.",
-        epilog="example: rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log\n"
+                    "(docs/tf1-scripts.md). The script's own arguments go after --. "
+                    "`run -m MODULE ARGS` runs a module as `python -m MODULE ARGS` does (a package's __main__, "
+                    "relative imports, a project's test suite: -m pytest, -m unittest); every Python process "
+                    "the program starts gets the same environment (docs/running-tf1-code.md).", 88),
+        epilog="examples:\n"
+               "  rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log\n"
+               "  rnn-tf1 run -m nmt.nmt --src=vi --tgt=en ...   (python -m nmt.nmt ...)\n"
+               "  rnn-tf1 run -m pytest tests/                    (a TF1 project's own tests)\n"
                "A NOTEBOOK.ipynb runs every code cell on the TF1 kernel (see rnn-tf1 kernel): stdout is what "
-               "its cells print; the executed copy goes to --out.")
+               "its cells print; the executed copy goes to --out.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("script", nargs="?", help="the TF1 script (a .py file) or notebook (a .ipynb file)")
     run.add_argument("-m", dest="module", default=None, metavar="MODULE",
                      help="run MODULE as `python -m MODULE` does (the current folder first on sys.path, a "
@@ -402,12 +410,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex_ = sub.add_parser(
         "exec", help="run any command (bash run.sh, make, a launcher) so that every Python process it starts "
                      "gets TF 1.x's API",
-        description="Run COMMAND (in the style of `conda run`) so that every Python process it starts with "
+        usage="rnn-tf1 exec [-h] [--seed N] [--data-dir DIR] [--report PATH] [--report-format {markdown,json}] "
+              "-- COMMAND [ARGS ...]",
+        description=textwrap.fill("Run COMMAND (in the style of `conda run`) so that every Python process it starts with "
                     "this environment's Python gets TF 1.x's API on its first `import tensorflow`, with the "
                     "same --seed, --data-dir and --report: a project's run.sh calling python several times, "
                     "make, a launcher starting a parameter server and workers, multiprocessing's children. "
                     "Processes that never import TensorFlow are untouched. The command's output, exit "
-                    "status and signals are its own (docs/running-tf1-code.md).",
+                    "status and signals are its own (docs/running-tf1-code.md).", 88),
         epilog="examples: rnn-tf1 exec -- bash run.sh\n"
                "          rnn-tf1 exec --seed 0 -- python -m pkg.train --steps 100\n"
                "A command that does not exist: one line, exit status 127.",

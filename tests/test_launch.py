@@ -99,7 +99,7 @@ def test_pytest_through_run_m_keeps_its_counts_and_status_and_says_one_line(suit
     # and skipped as "Not a test" in each class, as under TF 1.15.
     assert proc.stdout.rstrip().splitlines()[-1].startswith("2 failed, 4 passed, 2 skipped")
     # The test file relative to the current folder, the line that reached the name.
-    assert f"\nfailing_suite/checks_test.py:14: {NOT_PROVIDED}\n" in proc.stdout
+    assert f"\nfailing_suite/checks_test.py:14: {NOT_PROVIDED}" in proc.stdout
     assert "rnn_tf1/tf1/namespace.py" not in proc.stdout  # no frames from inside rnn_tf1
     assert "assertAllEqual" in proc.stdout  # a plain failure keeps pytest's own report
 
@@ -108,7 +108,7 @@ def test_unittest_under_exec_keeps_its_counts_and_status_and_says_one_line(suite
     proc = suites[1]
     assert proc.returncode == 1, proc.stderr
     assert "Ran 4 tests" in proc.stderr and "FAILED (failures=1, errors=1, skipped=1)" in proc.stderr
-    assert f"failing_suite/checks_test.py:14: {NOT_PROVIDED}\n" in proc.stderr
+    assert f"\nfailing_suite/checks_test.py:14: {NOT_PROVIDED}" in proc.stderr
     assert "rnn_tf1/tf1/namespace.py" not in proc.stderr
 
 
@@ -185,3 +185,39 @@ def test_the_hook_in_a_python_without_rnn_tf1_does_nothing_and_says_nothing(tmp_
     assert proc.stderr.splitlines()[-1] == plain.stderr.splitlines()[-1] == \
         "ModuleNotFoundError: No module named 'tensorflow'"
     assert "rnn-tf1" not in proc.stderr and "rnn_tf1" not in proc.stderr
+
+
+def test_an_interactive_backend_is_accepted_without_a_screen_and_said_once(tmp_path, monkeypatch, caplog):
+    """matplotlib.use('TkAgg') / plt.switch_backend('QtAgg') in a program under rnn-tf1: no error,
+    figures stay on Agg (plt.show() saves them), one note."""
+    import logging
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from rnn_tf1.launch import common
+    for module, name in ((matplotlib, "use"), (plt, "switch_backend"), (plt, "show"), (plt, "waitforbuttonpress")):
+        monkeypatch.setattr(module, name, getattr(module, name))  # restored after the test
+    backend = matplotlib.get_backend()
+    try:
+        common.headless_pyplot(str(tmp_path), "lesson.py")
+        with caplog.at_level(logging.INFO, logger="rnn_tf1"):
+            matplotlib.use("TkAgg")
+            plt.switch_backend("QtAgg")
+            plt.plot([1, 2, 3])
+            plt.show()
+        assert matplotlib.get_backend().lower() == "agg"
+        notes = [r.getMessage() for r in caplog.records if "matplotlib backend" in r.getMessage()]
+        assert notes == ["note: matplotlib backend TkAgg: " + common.INTERACTIVE_BACKENDS_NOTE]
+        assert (tmp_path / "lesson-figure1.png").stat().st_size > 1000 and plt.get_fignums() == []
+    finally:
+        plt.close("all")
+        matplotlib.use.__wrapped__(backend)
+
+
+def test_run_m_stops_on_a_name_not_provided_with_one_line_naming_the_project_file(project):
+    """The line of the package's own module that reached it, relative to the current folder; what
+    the module printed before stays on stdout."""
+    proc = _rnn_tf1("run", "-m", "tinyreg.legacy", cwd=project / "tinyreg")
+    assert (proc.returncode, proc.stdout) == (1, "data (2, 1)\n")
+    assert proc.stderr.splitlines()[-1].startswith(f"rnn-tf1: error: tinyreg/legacy.py:8: {NOT_PROVIDED}")
+    assert "Traceback" not in proc.stderr

@@ -102,7 +102,7 @@ def own_logging() -> None:
         if getattr(handler, "formatter", None) is not None and \
                 getattr(handler.formatter, "_fmt", "") == "rnn-tf1: %(message)s":  # cli.main's basicConfig
             root.removeHandler(handler)
-    root.setLevel(logging.WARNING)
+            root.setLevel(logging.WARNING)  # a process's own settings (under exec) are left as they are
 
 
 def tf_notices(stream_handler: logging.Handler | None = None) -> None:

@@ -221,3 +221,25 @@ def test_run_m_stops_on_a_name_not_provided_with_one_line_naming_the_project_fil
     assert (proc.returncode, proc.stdout) == (1, "data (2, 1)\n")
     assert proc.stderr.splitlines()[-1].startswith(f"rnn-tf1: error: tinyreg/legacy.py:8: {NOT_PROVIDED}")
     assert "Traceback" not in proc.stderr
+
+
+def test_exec_passes_the_environment_through_and_chains_to_the_users_sitecustomize(tmp_path):
+    """The caller's variables (the lead's one-arithmetic settings among them) reach the command,
+    --seed adds PYTHONHASHSEED, `python` is this environment's, and a sitecustomize of the user's
+    own still runs; nothing is written into the folder."""
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "sitecustomize.py").write_text("import os\nos.environ['USER_SITECUSTOMIZE'] = 'ran'\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {"PYTHONPATH": os.pathsep.join([os.environ.get("PYTHONPATH", ""), str(own)]),
+           "TF_ENABLE_ONEDNN_OPTS": "0", "ONEDNN_MAX_CPU_ISA": "AVX2"}
+    env.pop("PYTHONHASHSEED", None)
+    program = ("import os, sys; print(os.environ['PYTHONHASHSEED'], os.environ['TF_ENABLE_ONEDNN_OPTS'], "
+               "os.environ['ONEDNN_MAX_CPU_ISA'], os.environ.get('USER_SITECUSTOMIZE'), sys.prefix == "
+               + repr(sys.prefix) + ")")
+    proc = subprocess.run([sys.executable, "-m", "rnn_tf1", "exec", "--seed", "5", "--", "python", "-c", program],
+                          capture_output=True, text=True, cwd=work, timeout=120,
+                          env={k: v for k, v in {**os.environ, **env}.items() if k != "PYTHONHASHSEED"})
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "5 0 AVX2 ran True\n", "")
+    assert list(work.iterdir()) == []

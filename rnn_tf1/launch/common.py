@@ -320,7 +320,7 @@ def prepare(settings: Settings, program: str):
     return recorder, paths
 
 
-def run_main(execute: Callable[[], None], *, program: str, first_file: str, project: str,
+def run_main(execute: Callable[[], None], *, program: str, first_file: str | Callable[[], str], project: str,
              recorder=None, report_paths=None, settings: Settings | None = None,
              command: list[str] | None = None) -> int:
     """Run `execute` (the program's code as __main__) with the rules every form keeps; returns its
@@ -345,8 +345,10 @@ def run_main(execute: Callable[[], None], *, program: str, first_file: str, proj
             recorder.failed(exc)
         raise
     except Exception as exc:  # the program's own error: its traceback, as python would print it
+        if getattr(exc, "launcher_error", False):  # the launcher's own one line (run -m: no such module)
+            raise
         sys.stdout.flush()
-        sys.stderr.write(trimmed_traceback(exc, first_file))
+        sys.stderr.write(trimmed_traceback(exc, first_file() if callable(first_file) else first_file))
         if recorder is not None:
             recorder.failed(exc)
     finally:

@@ -26,6 +26,7 @@ class NoSuchModule(UserError):
     """Python's own words for a module `-m` cannot run; exit status 1, as `python -m` gives."""
 
     label = ""
+    launcher_error = True  # common.run_main passes it on as the one line
 
 
 def module_details(name: str):
@@ -36,9 +37,8 @@ def module_details(name: str):
         return runpy._get_module_details(name, _Error)  # Python's own lookup and messages
     except _Error as exc:
         raise NoSuchModule(str(exc)) from None
-    except ImportError as exc:  # raised while importing a parent package: Python's words for it
-        raise NoSuchModule(f"Error while finding module specification for {name!r} "
-                           f"({type(exc).__name__}: {exc})") from None
+    # Any other error importing a parent package goes on, as under python (its traceback, or the
+    # one line for a TF1 name not provided).
 
 
 def _not_found(name: str) -> str | None:
@@ -89,14 +89,17 @@ def run_module(name: str, module_args: list[str], settings: common.Settings, com
         raise NoSuchModule(missing)
     recorder, report_paths = common.prepare(settings, name)
     common.enable_for_children(settings)
-    mod_name, spec, code = module_details(name)
-    sys.argv[0] = spec.origin if spec.origin else "-m"
-    main = common.main_module(__name__="__main__", __file__=spec.origin, __cached__=spec.cached,
-                              __loader__=spec.loader, __package__=spec.parent, __spec__=spec)
+    found = {}
 
     def execute() -> None:
+        # Python's lookup imports the parent packages: their code runs in the TF1 environment, and
+        # a TF1 name not provided there is the one line too.
+        mod_name, spec, code = module_details(name)
+        found["file"] = os.path.abspath(spec.origin) if spec.origin else ""
+        sys.argv[0] = spec.origin if spec.origin else "-m"
+        main = common.main_module(__name__="__main__", __file__=spec.origin, __cached__=spec.cached,
+                                  __loader__=spec.loader, __package__=spec.parent, __spec__=spec)
         exec(code, main.__dict__)
 
-    first_file = os.path.abspath(spec.origin) if spec.origin else ""
-    return common.run_main(execute, program=spec.origin or name, first_file=first_file, project=cwd,
+    return common.run_main(execute, program=name, first_file=lambda: found.get("file", ""), project=cwd,
                            recorder=recorder, report_paths=report_paths, settings=settings, command=command)

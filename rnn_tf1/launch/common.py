@@ -52,7 +52,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, text: str) -> "Settings":
-        values = json.loads(text or "{}")
+        try:
+            values = json.loads(text or "{}")
+        except ValueError:  # not ours (set by hand?): the defaults, as an unseeded `run`
+            values = {}
+        if not isinstance(values, dict):
+            values = {}
         return cls(**{f.name: values[f.name] for f in dataclasses.fields(cls) if f.name in values})
 
 

@@ -21,6 +21,7 @@ import importlib.util
 import os
 import sys
 
+from rnn_tf1.errors import UserError
 from rnn_tf1.launch import common
 
 _state = {"disabled": False, "installed": False}
@@ -92,7 +93,12 @@ def install(settings: common.Settings):
     if report:
         stem, ext = os.path.splitext(report)
         settings.report = f"{stem}.{os.getpid()}{ext}"
-    recorder, paths = common.prepare(settings, program)
+    try:
+        recorder, paths = common.prepare(settings, program)
+    except UserError as exc:  # this process's report cannot be written: say so, run without it
+        sys.stderr.write(f"rnn-tf1: note: no report for process {os.getpid()}: {exc}\n")
+        settings.report = None
+        recorder, paths = common.prepare(settings, program)
     _one_line_for_uncaught(recorder, paths, settings, program)
     return sys.modules["tensorflow"]
 

@@ -24,11 +24,19 @@ from rnn_tf1.config import (Config, add_options, check_sizes, flag, from_args, g
 from rnn_tf1.errors import UsageError, UserError
 
 DEFAULT_MODELS = ("lstm", "gru", "rnn", "rnn/relu")  # the gradient experiments' cells (CELL[/ACTIVATION])
+# Commands that compute with the one arithmetic (tf_env.one_arithmetic: the same digits on every x86-64
+# CPU), as `run --seed N` does (cmd_run); `bench` sets it per measured path, and unseeded `run` and the
+# kernel leave TensorFlow's defaults alone, as TF 1.x did.
+ONE_ARITHMETIC_COMMANDS = ("train", "fidelity", "evaluate", "predict", "export", "gradients", "cells")
 CELLS_STEPS = 2000  # `rnn-tf1 cells` trains each model this many steps unless --steps says otherwise
 TRAIN_DESCRIPTION = """\
 Train the tutorial's LSTM and print its log on stdout, line for line.  Every option
 defaults to the tutorial's value.  The run folder (log, history, config, checkpoints,
-charts) and the comparison with the tutorial's published log are named on stderr."""
+charts) and the comparison with the tutorial's published log are named on stderr.
+TensorFlow and numpy compute with one arithmetic on every x86-64 CPU (ONEDNN_MAX_CPU_ISA=AVX2,
+TF_ENABLE_ONEDNN_OPTS=0, OPENBLAS_CORETYPE=Haswell, NPY_DISABLE_CPU_FEATURES=AVX-512), so a
+seed prints the same digits on an AVX2 laptop and an AVX-512 server; a variable you set wins,
+with one note (docs/one-arithmetic.md)."""
 TRAIN_EXAMPLES = """examples:
   rnn-tf1 train                                  the tutorial: GD, 10000 steps, its 53 lines on stdout
   rnn-tf1 train --steps 400 --seed 0 > run.log   a short seeded run, the log kept for `rnn-tf1 compare`
@@ -163,16 +171,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
     report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
     notebook = args.script is not None and is_notebook(args.script)
+    if args.show_translation:  # what would run, printed instead of running it
+        if args.module is not None:
+            raise UsageError("--show-translation is for a SCRIPT.py or NOTEBOOK.ipynb, not -m MODULE")
+        from rnn_tf1.py2.show import show_translation
+        return show_translation(args.script, python2=args.python2)
     from rnn_tf1.tf1.seeding import hash_seed_environment
     restart = hash_seed_environment(args.seed)
     if restart and not notebook:  # string hashes are salted at start-up: start again seeded
         sys.stdout.flush()
         sys.stderr.flush()
         os.execve(sys.executable, [sys.executable, "-m", "rnn_tf1", *args.argv], {**os.environ, **restart})
+    if args.seed is not None:  # in the process that runs the script (after any restart): notes once
+        tf_env.one_arithmetic()  # unseeded, TensorFlow's own kernel choice, as TF 1.x ran
     if notebook:
         for given, option, why in ((args.figures, "--figures", "its figures are inline in the executed copy (--out)"),
                                    (args.script_args, "-- ARGS", "a notebook has no command-line arguments"),
-                                   (args.report, "--report", "it records the names a script's own code reaches")):
+                                   (args.report, "--report", "it records the names a script's own code reaches"),
+                                   (args.python2, "--python2", "a notebook says Python 2 in its kernelspec")):
             if given:
                 raise UsageError(f"{option} is for scripts, not notebooks: {why}")
         return run_notebook(args.script, seed=args.seed, data_dir=args.data_dir, out=args.out)
@@ -184,9 +200,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings = Settings(seed=args.seed, data_dir=args.data_dir, figures_dir=args.figures,
                             **({} if report is None else {"report": report[0], "report_format": report[1],
                                                           "force": report[2]}))
-        return run_module(args.module, args.script_args, settings, ["rnn-tf1", *args.argv])
+        return run_module(args.module, args.script_args, settings, ["rnn-tf1", *args.argv], python2=args.python2)
     return run_script(args.script, args.script_args, seed=args.seed, data_dir=args.data_dir,
-                      figures_dir=args.figures, report=report)
+                      figures_dir=args.figures, report=report, python2=args.python2)
 
 
 def cmd_exec(args: argparse.Namespace) -> int:
@@ -194,6 +210,8 @@ def cmd_exec(args: argparse.Namespace) -> int:
     from rnn_tf1.launch.common import Settings
     if args.report is None and args.report_format:
         raise UsageError("--report-format needs --report PATH")
+    if args.seed is not None:  # every process of a seeded command computes with the one arithmetic
+        tf_env.one_arithmetic()  # set in this environment, which the command inherits
     return run_command(args.command_args, Settings(seed=args.seed, data_dir=args.data_dir, report=args.report,
                                                    report_format=args.report_format or "markdown"))
 
@@ -389,8 +407,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "any tf.Graph() it makes), read_data_sets' shuffler, numpy's global generator and "
                           "Python's random with N, its string hashes with PYTHONHASHSEED=N (run restarts "
                           "itself once); random ops in while loops draw in iteration order; its "
-                          "Sessions get the port's threads (1 per op, 2 ops side by side), so it prints what "
-                          "`rnn-tf1 train --seed N` prints (default: unseeded, as the tutorial ran)")
+                          "Sessions get the port's threads (1 per op, 2 ops side by side) and TensorFlow and numpy "
+                          "the one arithmetic (ONEDNN_MAX_CPU_ISA=AVX2, TF_ENABLE_ONEDNN_OPTS=0, "
+                          "OPENBLAS_CORETYPE=Haswell, NPY_DISABLE_CPU_FEATURES=AVX-512: the same digits on every "
+                          "x86-64 CPU with AVX2), so it prints what `rnn-tf1 train --seed N` prints (default: "
+                          "unseeded, as the tutorial ran, on TensorFlow's own kernel choice)")
     run.add_argument("--data-dir", default=None,
                      help="MNIST folder to use instead of the one the script names")
     run.add_argument("--figures", default=None, metavar="DIR",
@@ -405,6 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-format", choices=("markdown", "json"), default=None,
                      help="json: write only the JSON report, at PATH (default markdown, with the JSON beside it)")
     run.add_argument("--force", action="store_true", help="with --report: replace existing report files")
+    run.add_argument("--show-translation", action="store_true",
+                     help="print the Python-3 source that runs for Python-2 code (a script, or a notebook's cells) "
+                          "instead of running it; > FILE.py keeps it (docs/python2.md)")
+    run.add_argument("--python2", action="store_true",
+                     help="the script and its own modules are Python 2 code even where they compile as Python 3: "
+                          "run them with Python 2's meaning (docs/python2.md)")
     run.set_defaults(func=cmd_run)
 
     ex_ = sub.add_parser(
@@ -579,6 +606,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "exec":
             args.command_args = program_args
         args.argv = argv
+        if args.command in ONE_ARITHMETIC_COMMANDS:
+            tf_env.one_arithmetic()  # before TensorFlow and numpy load (`run --seed N`: cmd_run)
         return args.func(args)
     except UserError as exc:
         sys.stderr.write(f"rnn-tf1: {exc.label}{exc}\n")

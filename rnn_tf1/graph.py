@@ -14,6 +14,7 @@ from rnn_tf1 import tf_env
 from rnn_tf1.config import Config
 from rnn_tf1.errors import UserError
 
+tf_env.one_arithmetic()  # the AVX2 kernels on every x86-64 CPU, for the library's users too (the notebook)
 import tensorflow as tf  # noqa: E402  (after tf_env)
 
 from rnn_tf1 import block_lstm  # noqa: E402

@@ -32,10 +32,12 @@ def make_mnist(mnist_arrays):
     return make
 
 
-def run_cli(*args, env=None, cwd=REPO, timeout=900) -> subprocess.CompletedProcess:
-    """`python -m rnn_tf1 ARGS` in a subprocess, text output captured."""
+def run_cli(*args, env=None, cwd=REPO, timeout=900, unset=()) -> subprocess.CompletedProcess:
+    """`python -m rnn_tf1 ARGS` in a subprocess, text output captured; `unset`: variables of this
+    process's environment the subprocess must not see."""
+    environ = {name: value for name, value in os.environ.items() if name not in unset}
     return subprocess.run([sys.executable, "-m", "rnn_tf1", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+                          timeout=timeout, env={**environ, **(env or {})})
 
 
 def cli_in_process(*args) -> subprocess.CompletedProcess:
@@ -105,11 +107,15 @@ def adam_run(tmp_path_factory, mnist_arrays):
 # `make test` runs the suite on two pytest-xdist workers (--dist loadfile: a module's tests, and so
 # its module fixtures, stay on one worker).  Modules go out heaviest first (by their measured share
 # of the suite), so the two workers finish close together.
-HEAVIEST_FIRST = ("test_run_script", "test_launch", "test_robustness", "test_bench", "test_tf1_notebooks", "test_gradients",
+HEAVIEST_FIRST = ("test_run_script", "test_tf1_distributed", "test_launch", "test_robustness", "test_py2_run",
+                  "test_bench", "test_tf1_notebooks", "test_gradients",
                   "test_tf1_contrib_layers", "test_tf1_legacy_seq2seq", "test_tf1_contrib_rnn", "test_tf1_report",
-                  "test_tf1_estimator", "test_tf1_seq2seq", "test_tf1_attention", "test_tf1_eager",
+                  "test_tf1_estimator", "test_tf1_tpu", "test_tf1_seq2seq", "test_tf1_attention", "test_startup_noise",
+                  "test_tf1_eager", "test_tf1_contrib_training", "test_tf1_contrib_crf", "test_tf1_contrib_learn",
+                  "test_tf1_flags",
                   "test_export", "test_damaged_runs", "test_training", "test_lstm_impls", "test_notebook", "test_graph",
-                  "test_checkpoints", "test_images_robust", "test_compare", "test_evaluate_predict")
+                  "test_checkpoints", "test_py2_rules", "test_images_robust", "test_compare", "test_evaluate_predict",
+                  "test_tf1_contrib_framework")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -21,10 +21,13 @@ def test_quick_bench_reports_every_path(tmp_path):
     report = json.loads(out.read_text())
     paths = report["paths"]
     for name in ("faithful", "faithful-before", "faithful-tfgrad", "faithful-pools", "faithful-1thread", "block",
-                 "keras", "sgemm"):  # always here
+                 "faithful-native", "block-native", "keras", "sgemm"):  # always here
         assert paths[name]["step_ms"] > 0 and paths[name]["peak_rss_mb"] > 0, paths[name]
         assert len(paths[name]["windows_ms"]) == 2
     assert paths["faithful"]["eval_images_per_s"] > 0 and paths["block"]["eval_images_per_s"] > 0
     assert "step_ms" in paths["torch"] or "torch" in paths["torch"]["skipped"]  # optional peer
     assert proc.stdout.splitlines()[0].split()[:2] == ["path", "ms/step"]
     assert any(line.startswith("faithful ") and line.rstrip().endswith("x") for line in proc.stdout.splitlines())
+    [cost] = [line for line in proc.stdout.splitlines() if line.startswith("one arithmetic ")]
+    ratio = paths["faithful"]["step_ms"] / paths["faithful-native"]["step_ms"]
+    assert f"faithful {ratio:.2f}x" in cost and "block " in cost

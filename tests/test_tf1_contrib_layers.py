@@ -409,3 +409,18 @@ def test_numpy_habits_stay_out_of_processes_that_do_not_install_them():
         np.float  # noqa: B018
     with pytest.raises(TypeError):
         np.reshape(np.zeros(4), newshape=(2, 2))
+
+
+def test_tf1s_module_paths_of_contrib_layers_and_contrib_compiler_jit():
+    """`from tensorflow.contrib.layers.python.layers import initializers` and `from tensorflow.contrib.compiler
+    import jit`, as a 2017 Chinese NER tagger and its copy of TF 1.x's rnn_cell module import them."""
+    import rnn_tf1.tf1 as tf1_env
+    from rnn_tf1.tf1 import contrib_compiler
+    env = Env(tf1)
+    assert contrib_compiler.jit_names(env)["experimental_jit_scope"] is tf1.xla.experimental.jit_scope
+    assert set(contrib_layers.initializers_names(env)) == {"xavier_initializer", "xavier_initializer_conv2d",
+                                                           "variance_scaling_initializer"}
+    assert contrib_layers.layers_module_names(env)["fully_connected"] is contrib_layers.names(env)["fully_connected"]
+    assert "l2_regularizer" in contrib_layers.regularizers_names(env)
+    keys = list(tf1_env.NAMESPACES)
+    assert keys.index("tensorflow.contrib.layers") < keys.index("tensorflow.contrib.layers.python.layers")

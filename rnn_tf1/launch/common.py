@@ -344,14 +344,14 @@ def run_main(execute: Callable[[], None], *, program: str, first_file: str | Cal
         if recorder is not None:
             recorder.failed(exc)
         raise UserError(one_line(exc, project, program)) from None
+    except UserError:  # the launcher's own one line (run -m: no such module; Python 2 code no rule translates)
+        raise
     except KeyboardInterrupt as exc:
         status = 130
         if recorder is not None:
             recorder.failed(exc)
         raise
     except Exception as exc:  # the program's own error: its traceback, as python would print it
-        if getattr(exc, "launcher_error", False):  # the launcher's own one line (run -m: no such module)
-            raise
         sys.stdout.flush()
         sys.stderr.write(trimmed_traceback(exc, first_file() if callable(first_file) else first_file))
         if recorder is not None:
@@ -370,7 +370,7 @@ def main_module(**names) -> "types.ModuleType":
     import builtins
     import types
     main = types.ModuleType("__main__")
-    main.__dict__.update(__builtins__=builtins, __doc__=None, **names)
+    main.__dict__.update({"__builtins__": builtins, "__doc__": None, **names})
     sys.modules["__main__"] = main
     return main
 

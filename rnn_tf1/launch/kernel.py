@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> None:
     tf1.install(seed=int(seed) if seed else None, data_dir=data_dir)
     _tf_notices_to_stderr()
     from ipykernel.kernelapp import IPKernelApp
-    IPKernelApp.launch_instance(argv)
+    # Python-2 cells run translated, with Python 2's meaning (rnn_tf1/py2/notebook.py).
+    IPKernelApp.launch_instance(argv, extensions=["rnn_tf1.py2.notebook"])
 
 
 if __name__ == "__main__":

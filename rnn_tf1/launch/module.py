@@ -26,7 +26,6 @@ class NoSuchModule(UserError):
     """Python's own words for a module `-m` cannot run; exit status 1, as `python -m` gives."""
 
     label = ""
-    launcher_error = True  # common.run_main passes it on as the one line
 
 
 def module_details(name: str):
@@ -76,7 +75,8 @@ def _not_found(name: str) -> str | None:
     return None
 
 
-def run_module(name: str, module_args: list[str], settings: common.Settings, command: list[str]) -> int:
+def run_module(name: str, module_args: list[str], settings: common.Settings, command: list[str],
+               python2: bool = False) -> int:
     """Run module `name` as __main__ in the TF1 environment; returns its exit status."""
     if not name or name.startswith(".") or name.endswith("."):
         raise NoSuchModule("Relative module names not supported" if name.startswith(".") else
@@ -89,6 +89,8 @@ def run_module(name: str, module_args: list[str], settings: common.Settings, com
         raise NoSuchModule(missing)
     recorder, report_paths = common.prepare(settings, name)
     common.enable_for_children(settings)
+    from rnn_tf1.py2 import importer as py2
+    py2.install(cwd, python2)  # the project's own Python-2 modules translated as they are imported
     found = {}
 
     def execute() -> None:

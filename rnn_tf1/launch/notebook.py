@@ -151,7 +151,9 @@ def _kernel_client(notebook, seed: int | None, data_dir: str | None, cwd: str):
                              extra_arguments=["--IPKernelApp.capture_fd_output=False"],
                              resources={"metadata": {"path": cwd}})
     from rnn_tf1.tf1.seeding import hash_seed_environment
-    env = {**os.environ, tf1_kernel.SEED_VARIABLE: "" if seed is None else str(seed),
+    from rnn_tf1.py2 import notebook as py2_notebook  # a Python-2 notebook: every cell translated
+    env = {**os.environ, py2_notebook.PYTHON2_VARIABLE: "1" if py2_notebook.reason(notebook) else "",
+           tf1_kernel.SEED_VARIABLE: "" if seed is None else str(seed),
            tf1_kernel.DATA_DIR_VARIABLE: data_dir or "", **hash_seed_environment(seed)}
     # The kernel's own stdout (C-level prints, never the cells' print()) joins stderr: our stdout
     # carries only what the cells print.

@@ -4,8 +4,11 @@ Each path runs in its own process (`python -m rnn_tf1.studies.bench WORKER`), so
 is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS=0):
 
     faithful   the tutorial's graph as `make train` runs it: BasicLSTMCell + static_rnn in a
-               tf.compat.v1 Session, plain MatMul gradients (graph._plain_matmul_grad) and the
+               tf.compat.v1 Session, plain MatMul gradients (graph._plain_matmul_grad), the
                automatic Session threads (Config.session_threads: 1 per op, 2 ops side by side on 2 cores)
+               and the one arithmetic (tf_env.one_arithmetic: oneDNN held at AVX2, its graph rewrites off)
+    faithful-native    the same on TensorFlow's own kernel choice for this CPU (ONEDNN_MAX_CPU_ISA=ALL,
+               TF_ENABLE_ONEDNN_OPTS=1): what the one arithmetic costs
     faithful-before    the faithful default before those two: TensorFlow's own MatMul gradient and
                TensorFlow's thread pools (intra_op = inter_op = the CPU count)
     faithful-tfgrad    TensorFlow's own MatMul gradient, automatic threads
@@ -13,10 +16,13 @@ is that path's own, and the Keras 3 peer can import Keras 3 (TF_USE_LEGACY_KERAS
     faithful-1thread   plain MatMul gradients, a one-thread Session (intra_op 1, inter_op 1)
     block      --lstm-impl block: the same on fused LSTMBlockCell ops, the batch split into
                2 blocks of rows run side by side (block_lstm.py; its automatic Session threads)
+    block-native       block on TensorFlow's own kernel choice, as faithful-native
     keras      keras.layers.LSTM(128) + Dense(10), same optimizer and batch (Keras 3, TF backend)
     torch      torch.nn.LSTM(28, 128) + Linear, same optimizer and batch (skipped if torch is absent)
     sgemm      the matrix products of one training step as plain float32 matmuls (NumPy's BLAS):
                a floor no implementation of this model can beat on this machine
+
+keras, torch and sgemm run on their libraries' own kernel choice for this CPU.
 
 Step time is the median over timed windows after a warm-up, on real MNIST minibatches.
 
@@ -42,7 +48,12 @@ BATCH, TIMESTEPS, INPUTS, HIDDEN, CLASSES = 128, 28, 28, 128, 10
 POOLS = -1
 TF_PATHS = {"faithful": ("faithful", 0, 0, True), "faithful-before": ("faithful", POOLS, POOLS, False),
             "faithful-tfgrad": ("faithful", 0, 0, False), "faithful-pools": ("faithful", POOLS, POOLS, True),
-            "faithful-1thread": ("faithful", 1, 1, True), "block": ("block", 0, 0, True)}
+            "faithful-1thread": ("faithful", 1, 1, True), "block": ("block", 0, 0, True),
+            "faithful-native": ("faithful", 0, 0, True), "block-native": ("block", 0, 0, True)}
+# Paths measured on TensorFlow's own kernel choice: the settings a user gives to leave the one arithmetic
+# (tf_env.one_arithmetic; a user's own setting wins), so "X-native" against "X" is what it costs.
+NATIVE_KERNELS = {"ONEDNN_MAX_CPU_ISA": "ALL", "TF_ENABLE_ONEDNN_OPTS": "1"}
+ARITHMETIC_PAIRS = (("faithful", "faithful-native"), ("block", "block-native"))
 WORKERS = (*TF_PATHS, "keras", "torch", "sgemm")
 
 
@@ -169,6 +180,8 @@ def run_worker(name: str, timing: tuple[int, int, int]) -> dict:
     env = dict(os.environ)
     if name == "keras":
         env["TF_USE_LEGACY_KERAS"] = "0"  # Keras 3, the current one
+    if name.endswith("-native"):
+        env.update(NATIVE_KERNELS)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     proc = subprocess.run([sys.executable, "-m", "rnn_tf1.studies.bench", name, *map(str, timing)],
                           capture_output=True, text=True, env=env, timeout=3600)
@@ -208,6 +221,10 @@ def table(report: dict) -> str:
         evals = f"{r['eval_images_per_s']:.0f}" if "eval_images_per_s" in r else "-"
         rows.append(f"{name:<16} {r['step_ms']:8.1f} {r['images_per_s']:9.0f} {evals:>10} "
                     f"{r['peak_rss_mb']:11.0f}  {ratios[0]:>8} {ratios[1]:>8} {ratios[2]:>14}")
+    costs = [f"{fixed} {paths[fixed]['step_ms'] / paths[native]['step_ms']:.2f}x"
+             for fixed, native in ARITHMETIC_PAIRS if "step_ms" in paths[fixed] and "step_ms" in paths[native]]
+    if costs:
+        rows.append("one arithmetic (AVX2 kernels) against this CPU's own, ms/step ratio: " + ", ".join(costs))
     if "gflops" in paths["sgemm"]:
         rows.append(f"sgemm: {report['step_gflop']:.2f} GFLOP per training step at "
                     f"{paths['sgemm']['gflops']:.0f} GFLOP/s")

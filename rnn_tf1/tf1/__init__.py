@@ -35,19 +35,46 @@ __all__ = ["install", "Env", "NAMESPACES", "TF1NameMissing", "TF1ModuleMissing"]
 # of that module (one module may provide two namespaces that share their names).  Parent packages
 # (`tensorflow.contrib`) are made as needed.
 NAMESPACES = {
+    "tensorflow.contrib.cluster_resolver": "contrib_tpu:cluster_resolver_names",
+    "tensorflow.contrib.compiler.jit": "contrib_compiler:jit_names",
+    "tensorflow.contrib.crf": "contrib_crf",
+    "tensorflow.contrib.crf.python.ops.crf": "contrib_crf",
     "tensorflow.contrib.data": "contrib_data",
     "tensorflow.contrib.eager": "eager",
+    "tensorflow.contrib.framework": "contrib_framework",
+    "tensorflow.contrib.framework.python.ops": "contrib_framework:ops_names",
+    "tensorflow.contrib.framework.python.ops.audio_ops": "contrib_framework:audio_names",
     "tensorflow.contrib.layers": "contrib_layers",
+    "tensorflow.contrib.layers.python.layers": "contrib_layers",  # TF1's package path: the same names
+    "tensorflow.contrib.layers.python.layers.initializers": "contrib_layers:initializers_names",
+    "tensorflow.contrib.layers.python.layers.layers": "contrib_layers:layers_module_names",
+    "tensorflow.contrib.layers.python.layers.regularizers": "contrib_layers:regularizers_names",
+    "tensorflow.contrib.learn": "contrib_learn:learn_names",  # before its sub-namespaces
     "tensorflow.contrib.learn.datasets": "contrib_learn",
     "tensorflow.contrib.learn.datasets.mnist": "contrib_learn:mnist_names",
+    "tensorflow.contrib.learn.preprocessing": "contrib_learn:preprocessing_names",
     "tensorflow.contrib.learn.python.learn.datasets.mnist": "contrib_learn:mnist_names",
+    "tensorflow.contrib.learn.python.learn.preprocessing": "contrib_learn:preprocessing_names",
+    "tensorflow.contrib.learn.python.learn.preprocessing.text": "contrib_learn:preprocessing_names",
+    "tensorflow.contrib.learn.python.learn.preprocessing.categorical_vocabulary": "contrib_learn:vocabulary_names",
+    "tensorflow.contrib.metrics": "contrib_metrics",
     "tensorflow.contrib.rnn": "contrib_rnn",
     "tensorflow.contrib.legacy_seq2seq": "legacy_seq2seq",
     "tensorflow.contrib.seq2seq": "seq2seq",
+    "tensorflow.contrib.signal": "contrib_signal",
     "tensorflow.contrib.slim": "contrib_layers:slim_names",
+    "tensorflow.contrib.summary": "contrib_summary",
+    "tensorflow.contrib.tpu": "contrib_tpu",
+    "tensorflow.distribute": "contrib_tpu:distribute_names",
+    "tensorflow.distribute.cluster_resolver": "contrib_tpu:distribute_cluster_resolver_names",
+    "tensorflow.contrib.training": "contrib_training",
+    "tensorflow.contrib.training.python.training.hparam": "contrib_training:hparam_names",
     "tensorflow.estimator": "estimator",
     "tensorflow.estimator.inputs": "estimator:inputs_names",
+    "tensorflow.estimator.tpu": "estimator:tpu_names",
     "tensorflow.examples.tutorials.mnist.input_data": "input_data",
+    "tensorflow.flags": "tf_flags",
+    "tensorflow.app": "tf_flags:app_names",
 }
 
 
@@ -80,7 +107,7 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     """
     import tensorflow as real_tf  # the real package, imported once with tf_env's settings
 
-    from rnn_tf1.tf1 import habits, seeding, sessions
+    from rnn_tf1.tf1 import habits, keras_datasets, seeding, sessions
 
     tf1 = real_tf.compat.v1
     env = Env(tf1, seed, data_dir)
@@ -93,6 +120,8 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     tf1.reset_default_graph()
     seeding.seed(env)
     habits.install(env)  # numpy 1's removed names, for the script only (never for rnn-tf1 train)
+    keras_datasets.install(env)  # tf.keras' mnist.load_data() offline, from the verified MNIST
+    importlib.import_module(f"{__name__}.private_paths").install()  # TF 1.x's private paths that moved
 
     tf = Namespace("tensorflow", tf1, __path__=real_tf.__path__, __file__=real_tf.__file__,
                    __version__=real_tf.__version__, **sessions.install(env))
@@ -103,7 +132,9 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
     tf.compat = Namespace("tensorflow.compat", real_tf.compat, v1=tf)
     # tf.nn: tf.compat.v1.nn, its cross-entropies with TF 1.x's named-argument check (nn.py).
     tf.nn = Namespace("tensorflow.nn", tf1.nn, **importlib.import_module(f"{__name__}.nn").names(env))
-    modules = {"tensorflow": tf, "tensorflow.nn": tf.nn}
+    # tf.test: tf.compat.v1.test, with create_local_cluster picking its ports without portpicker (cluster.py).
+    tf.test = Namespace("tensorflow.test", tf1.test, **importlib.import_module(f"{__name__}.cluster").test_names(env))
+    modules = {"tensorflow": tf, "tensorflow.nn": tf.nn, "tensorflow.test": tf.test}
     for dotted, module_name in NAMESPACES.items():
         # Packages (__path__), so that `from tensorflow.contrib import X` and `import
         # tensorflow.contrib.X` of a missing X reach MissingModuleFinder and its clear error.
@@ -114,6 +145,13 @@ def install(seed: int | None = None, data_dir: str | None = None) -> types.Modul
             if parent not in modules:
                 modules[parent] = Namespace(parent, __path__=[])
             setattr(modules[parent], parts[depth], modules[".".join(parts[:depth + 1])])
+    # `from tensorflow.compat.v1 import estimator` (late TF1 code: ALBERT, TF's official models) reads
+    # TensorFlow's own tensorflow.compat.v1, which has no estimator or contrib: Python then looks for
+    # the submodule in sys.modules, where these names give the script's modules.
+    for dotted in list(modules):
+        top = dotted.split(".")[1] if dotted.count(".") else None
+        if top and not hasattr(real_tf.compat.v1, top) and dotted != "tensorflow.nn":
+            modules["tensorflow.compat.v1." + dotted[len("tensorflow."):]] = modules[dotted]
     sys.modules.update(modules)
     if not any(isinstance(f, MissingModuleFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, MissingModuleFinder())

@@ -55,6 +55,26 @@ def names(env) -> dict[str, Any]:
     return provided
 
 
+def _python_layers_module(env, name: str) -> dict[str, Any]:
+    """`tensorflow.contrib.layers.python.layers.NAME`, TF1's own module path (`from
+    tensorflow.contrib.layers.python.layers import initializers`): tf-slim's module of that name."""
+    repair_tf_slim(env.tf1)
+    module = importlib.import_module(f"tf_slim.layers.{name}")
+    return {attr: getattr(module, attr) for attr in module.__all__}
+
+
+def initializers_names(env) -> dict[str, Any]:
+    return _python_layers_module(env, "initializers")
+
+
+def layers_module_names(env) -> dict[str, Any]:
+    return _python_layers_module(env, "layers")
+
+
+def regularizers_names(env) -> dict[str, Any]:
+    return _python_layers_module(env, "regularizers")
+
+
 def slim_names(env) -> dict[str, Any]:
     """tf.contrib.slim: contrib.layers' names, slim's variables and arg scopes, and its modules
     (slim.losses is TF1's contrib.losses: logits first, as slim scripts call it)."""

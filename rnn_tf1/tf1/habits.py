@@ -1,7 +1,8 @@
 """numpy 1's habits that TF1-era code has and numpy 2 refuses, made to work under `rnn-tf1 run`.
 
 TF1-era scripts call names numpy 2 removed (`np.float`, `np.int`, `np.asscalar`, `np.product`, ...)
-and keywords it dropped (`np.reshape(a, newshape=...)`).  `install(env)` (called by
+and keywords it dropped (`np.reshape(a, newshape=...)`), and build object arrays of ragged nested
+sequences, which numpy 1 did (with a warning from 1.20) and numpy 1.24 and 2 refuse.  `install(env)` (called by
 `rnn_tf1.tf1.install`, so by `rnn-tf1 run` and never by `rnn-tf1 train`) gives them back with
 numpy 1's meaning, each announced once on stderr the first time the script uses it, with what
 numpy 2 code writes instead; numpy scalars print as numpy 1 printed them (`0.124`, not
@@ -85,6 +86,24 @@ def _reshape_with_newshape(reshape: Callable) -> Callable:
     return reshape_tf1
 
 
+def _array_ragged_as_object(array: Callable) -> Callable:
+    @functools.wraps(array)
+    def array_tf1(obj, *args, **kwargs):
+        # numpy 1 (before 1.24) made an object array of ragged nested sequences
+        # (`np.array(list(zip(x_train, y_train)))` in a text classifier's batch_iter); numpy 2 refuses.
+        try:
+            return array(obj, *args, **kwargs)
+        except ValueError as exc:
+            if args or kwargs.get("dtype") is not None or "inhomogeneous" not in str(exc):
+                raise
+        _note("np.array(ragged nested sequences) making an object array",
+              "np.array(x, dtype=object)")
+        return array(obj, dtype=object, **kwargs)
+
+    array_tf1.rnn_tf1_habit = True
+    return array_tf1
+
+
 def install(env=None) -> None:
     """Give numpy 1's removed names and keywords back, in this process (idempotent)."""
     import numpy as np
@@ -112,6 +131,8 @@ def install(env=None) -> None:
     np.set_printoptions(legacy="1.25")
     if not _takes_newshape(np):
         np.reshape = _reshape_with_newshape(np.reshape)
+    if not getattr(np.array, "rnn_tf1_habit", False):
+        np.array = _array_ragged_as_object(np.array)
 
 
 def _present(np, name: str) -> bool:

@@ -7,9 +7,11 @@ HINTS = {
                                "rewrite with tf.layers (tf.compat.v1.layers) or tf.keras",
     "tensorflow.contrib.slim.nets": "use tf.keras.applications (VGG, ResNet, Inception, MobileNet) instead",
     # contrib.learn's Estimators came before tf.estimator's, which is provided (model_fn style).
-    "tensorflow.contrib.learn": "no drop-in replacement (contrib.learn is gone from TensorFlow); rewrite "
-                                "the model as a model_fn for the provided tf.estimator.Estimator, or with "
-                                "Keras 3 (keras.Model, model.fit)",
+    "tensorflow.contrib.learn": "tf.contrib.learn here has ModeKeys, preprocessing (VocabularyProcessor) and "
+                                "datasets (MNIST) only; for Experiment / learn_runner use the provided "
+                                "tf.estimator.train_and_evaluate(estimator, TrainSpec, EvalSpec); for its "
+                                "Estimators and canned estimators write a model_fn for the provided "
+                                "tf.estimator.Estimator, or use Keras 3 (keras.Model, model.fit)",
     # tf.estimator left TensorFlow in 2.16; estimator.py provides its model_fn API only.
     "tensorflow.estimator": "tf.estimator here provides Estimator(model_fn), EstimatorSpec, ModeKeys, RunConfig, "
                             "TrainSpec, EvalSpec, train_and_evaluate, tf.train's hooks and "
@@ -67,9 +69,77 @@ HINTS = {
                                         "SparseAccuracy, BinaryAccuracy and Metric; otherwise use tf.keras.metrics",
     "tensorflow.contrib.rnn": "no drop-in replacement; rewrite with the provided tf.contrib.rnn cells (LSTMCell, "
                               "LSTMBlockCell, GRUCell, ...) or keras.layers.LSTM / ConvLSTM2D",
+    # No TPU on this machine: TPUEstimator runs the model_fn on the CPU, as TF 1.15 did with use_tpu=False.
+    "tensorflow.contrib.tpu": "there is no TPU here: run with use_tpu=False (TPUEstimator then runs the model_fn "
+                              "on the CPU); tf.contrib.tpu here has TPUEstimator, TPUEstimatorSpec, RunConfig, "
+                              "TPUConfig, InputPipelineConfig, CrossShardOptimizer and bfloat16_scope",
+    "tensorflow.contrib.distribute": "distribution strategies are not provided (the Estimator here runs one local "
+                                     "process): run on one device, or rewrite with Keras 3 under TF 2's "
+                                     "tf.distribute.MirroredStrategy",
+    "tensorflow.contrib.tpu.python": "TF 1.x's TPU internals are not provided (a project's own copy of "
+                                     "tpu_estimator.py cannot run here): use tf.contrib.tpu.TPUEstimator with "
+                                     "use_tpu=False, which is provided",
+    "tensorflow.contrib.cluster_resolver.TPUClusterResolver": "there is no TPU here: run with use_tpu=False and "
+                                                              "without a TPU name (BERT: leave --tpu_name unset)",
+    "tensorflow.contrib.metrics": "use tf.metrics (tf.compat.v1.metrics): contrib's streaming_X(predictions, labels, ...) "
+                                 "is tf.metrics.X(labels, predictions, ...); tf.contrib.metrics here has those "
+                                 "streaming_* names, streaming_concat, streaming_covariance and "
+                                 "streaming_pearson_correlation",
+    "tensorflow.contrib.summary": "tf.contrib.summary here has TensorFlow's summary_ops_v2 functions (create_file_writer, "
+                                 "scalar, histogram, image, always_record_summaries, all_summary_ops, ...); SQLite "
+                                 "writers are gone: use create_file_writer, or tf.summary (TF 2)",
+    # contrib.training: HParams, bucketing and slim's loops are provided (contrib_training.py).
+    "tensorflow.contrib.training": "no drop-in replacement; tf.contrib.training here has HParams, parse_values, "
+                                   "bucket, bucket_by_sequence_length and tf-slim's train/evaluation loops",
+    "tensorflow.contrib.training.batch_sequences_with_states": (
+        "no drop-in replacement; split the sequences into fixed-length windows with tf.data "
+        "(Dataset.window or padded_batch) and carry the RNN state between sess.run calls"),
+    "tensorflow.contrib.training.rejection_sample": "use tf.data.experimental.rejection_resample "
+                                                   "(tf.compat.v1.data.experimental) instead",
+    "tensorflow.contrib.training.stratified_sample": "use tf.data.experimental.rejection_resample "
+                                                     "(tf.compat.v1.data.experimental) instead",
+    "tensorflow.contrib.training.resample_at_rate": "no drop-in replacement; use tf.data.experimental."
+                                                    "rejection_resample or sample_from_datasets",
+    "tensorflow.contrib.training.FeedingQueueRunner": "feed arrays with tf.data.Dataset.from_tensor_slices or "
+                                                      "the provided tf.estimator.inputs.numpy_input_fn",
+    "tensorflow.contrib.training.python_input": "use tf.data.Dataset.from_generator instead",
+    "tensorflow.contrib.training.sgdr_decay": "use tf.train.cosine_decay_restarts (tf.compat.v1.train) instead",
+    "tensorflow.contrib.framework": "no drop-in replacement; tf.contrib.framework here has slim's variables and "
+                                    "arg scopes, nest, load_checkpoint, list_variables, init_from_checkpoint and "
+                                    "TF 1.x's tensor checks; otherwise use tf.compat.v1 or tf.nest",
+    "tensorflow.contrib.framework.py_func": "use tf.py_func (tf.compat.v1.py_func) on a flat list, with "
+                                            "tf.nest.flatten / tf.nest.pack_sequence_as around it",
+    "tensorflow.contrib.framework.with_shape": "use tf.ensure_shape(tensor, shape) instead",
+    "tensorflow.contrib.framework.with_same_shape": "use tf.ensure_shape(tensor, other.shape) instead",
+    "tensorflow.contrib.framework.fuse_op": "no drop-in replacement; TensorFlow's graph optimizer fuses ops "
+                                            "itself: leave it out",
+    "tensorflow.contrib.signal": "tf.contrib.signal here has TF 1.15's names (stft, inverse_stft, frame, windows, "
+                                 "mel and MFCC functions); for the rest use tf.signal (tf.compat.v1.signal)",
     "tensorflow.examples": "only tensorflow.examples.tutorials.mnist.input_data (read_data_sets) is "
                            "provided; for other data use keras.datasets",
 }
+HINTS["tensorflow.contrib.tpu.proto"] = HINTS["tensorflow.contrib.tpu.python"]
+HINTS["tensorflow.distribute.cluster_resolver.TPUClusterResolver"] = (
+    HINTS["tensorflow.contrib.cluster_resolver.TPUClusterResolver"])
+for _argument in ("use_tpu=True", "embedding_config_spec=..."):
+    HINTS[f"tensorflow.contrib.tpu.TPUEstimator({_argument})"] = (
+        "there is no TPU here: run with use_tpu=False (TPUEstimator then runs the model_fn on the CPU, "
+        "params['batch_size'] the batch size of the mode)")
+for _argument in ("cluster=...", "master=...", "evaluation_master=..."):
+    HINTS[f"tensorflow.contrib.tpu.RunConfig({_argument})"] = (
+        "there is no TPU or remote master here: leave cluster and master unset and run with use_tpu=False")
+for _name in ("NextQueuedSequenceBatch", "SequenceQueueingStateSaver"):
+    HINTS[f"tensorflow.contrib.training.{_name}"] = HINTS["tensorflow.contrib.training.batch_sequences_with_states"]
+HINTS["tensorflow.contrib.training.weighted_resample"] = HINTS["tensorflow.contrib.training.resample_at_rate"]
+for _name in ("GreedyLoadBalancingStrategy", "RandomStrategy", "byte_size_load_fn"):
+    HINTS[f"tensorflow.contrib.training.{_name}"] = (
+        "one local process is provided here; use tf.train.replica_device_setter (tf.compat.v1.train) without "
+        "ps_strategy, or leave device placement out")
+for _name in ("load_and_remap_matrix_initializer", "load_embedding_initializer",
+              "load_linear_multiclass_bias_initializer", "load_variable_slot_initializer"):
+    HINTS[f"tensorflow.contrib.framework.{_name}"] = (
+        "use tf.train.warm_start (tf.compat.v1.train, with VocabInfo for remapped vocabularies) or "
+        "tf.train.init_from_checkpoint instead")
 for _export in ("export_savedmodel", "export_saved_model", "experimental_export_all_saved_models"):
     HINTS[f"tensorflow.estimator.Estimator.{_export}"] = HINTS["tensorflow.estimator.export"]
 for _name in ("Exporter", "FinalExporter", "LatestExporter", "BestExporter"):

@@ -35,7 +35,9 @@ CLASS_LABELS = {TF2_CORE: "TF 2 core", COMPAT_V1: "compat.v1 only", TF_KERAS: "t
 SHORT_PREFIXES = (("tensorflow.examples.tutorials.mnist.input_data.", "input_data."), ("tensorflow.", "tf."))
 # Other routes to the same TF1 name: looked up under the canonical prefix when the table lacks it.
 PREFIX_ALIASES = (("tf.compat.v1.", "tf."), ("tf.nn.rnn_cell.", "tf.contrib.rnn."),
-                  ("tf.contrib.slim.", "tf.contrib.layers."), ("tf.contrib.framework.", "tf.contrib.slim."))
+                  ("tf.contrib.slim.", "tf.contrib.layers."), ("tf.contrib.framework.", "tf.contrib.slim."),
+                  ("tf.estimator.tpu.", "tf.contrib.tpu."),
+                  ("tf.contrib.training.python.training.hparam.", "tf.contrib.training."))
 
 
 def short_name(dotted: str) -> str:
@@ -179,6 +181,20 @@ IN_TF2: dict[str, str] = {
     "tf.saved_model.simple_save": "`tf.saved_model.save(module, export_dir)` (or `model.export(path)`)",
     "tf.saved_model.loader.load": "`tf.saved_model.load(export_dir)`",
     "tf.saved_model.tag_constants.SERVING": "`tf.saved_model.SERVING` (\"serve\")",
+    # --- distributed TF1: ps and workers ---
+    "tf.train.ClusterSpec": ("`tf.train.ClusterSpec` (still in TF 2), or the `TF_CONFIG` environment variable that "
+                             "`tf.distribute.cluster_resolver.TFConfigClusterResolver` reads"),
+    "tf.train.Server": "`tf.distribute.Server`",
+    "tf.train.replica_device_setter": ("`tf.distribute.experimental.ParameterServerStrategy`, which places the "
+                                       "variables on the parameter servers itself"),
+    "tf.train.SyncReplicasOptimizer": ("`tf.distribute.MultiWorkerMirroredStrategy` (synchronous all-reduce, no "
+                                       "parameter servers) around a Keras optimizer"),
+    "tf.train.MonitoredTrainingSession": ("`model.fit` under a `tf.distribute` strategy; the chief's checkpoints "
+                                          "with `tf.train.CheckpointManager` or `keras.callbacks.BackupAndRestore`"),
+    "tf.train.Supervisor": ("`model.fit` under a `tf.distribute` strategy; the chief's checkpoints with "
+                            "`tf.train.CheckpointManager` or `keras.callbacks.BackupAndRestore`"),
+    "tf.test.create_local_cluster": ("`tf.compat.v1.test.create_local_cluster` with the `portpicker` package "
+                                     "installed, or `tf.distribute.Server`s on free ports"),
     # --- tf.losses, tf.metrics, initializers, tf.layers ---
     "tf.losses.softmax_cross_entropy": "`keras.losses.CategoricalCrossentropy(from_logits=True)`",
     "tf.losses.sparse_softmax_cross_entropy": "`keras.losses.SparseCategoricalCrossentropy(from_logits=True)`",
@@ -365,9 +381,47 @@ IN_TF2: dict[str, str] = {
     "tf.estimator.train_and_evaluate": "`model.fit(train, validation_data=eval)`: it evaluates after every epoch",
     "tf.estimator.inputs.numpy_input_fn": ("`tf.data.Dataset.from_tensor_slices((x, y)).shuffle(...).batch(...)`, "
                                            "or `model.fit(x, y, batch_size=...)` directly"),
+    "tf.contrib.data.map_and_batch": ("`dataset.map(map_func, num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size, "
+                                      "drop_remainder)`: tf.data fuses the two itself"),
+    "tf.contrib.data.parallel_interleave": ("`dataset.interleave(map_func, cycle_length, block_length, "
+                                            "num_parallel_calls=tf.data.AUTOTUNE, deterministic=not sloppy)`"),
+    # --- the TFRecord input and checkpoint loading of BERT-style scripts ---
+    "tf.python_io.TFRecordWriter": "`tf.io.TFRecordWriter(path)`",
+    "tf.FixedLenFeature": "`tf.io.FixedLenFeature(shape, dtype)`",
+    "tf.parse_single_example": "`tf.io.parse_single_example(serialized, features)`",
+    "tf.data.TFRecordDataset": "`tf.data.TFRecordDataset(filenames)` (TF 2's takes the same arguments)",
+    "tf.train.init_from_checkpoint": ("`tf.train.Checkpoint(model=model).restore(path)` for an object-based checkpoint; "
+                                      "for a TF1 name-based one, `tf.train.load_checkpoint(path).get_tensor(name)` "
+                                      "assigned to each Keras weight"),
+    "tf.train.Scaffold": "no native replacement: Keras creates and initializes its variables; `tf.train.Checkpoint` restores",
+    # --- tf.contrib.tpu (TPUEstimator with use_tpu=False: the model_fn on the CPU) ---
+    "tf.contrib.tpu.TPUEstimator": ("a `keras.Model` and `model.fit` / `evaluate` / `predict` (see "
+                                    "`tf.estimator.Estimator`); on a TPU, build and fit it inside "
+                                    "`tf.distribute.TPUStrategy(resolver).scope()`"),
+    "tf.contrib.tpu.TPUEstimatorSpec": ("`model.compile(optimizer=..., loss=..., metrics=[...])`: eval_metrics' "
+                                        "metric_fn becomes `keras.metrics`, scaffold_fn's init_from_checkpoint "
+                                        "`tf.train.Checkpoint(...).restore(path)`"),
+    "tf.contrib.tpu.RunConfig": "see `tf.estimator.RunConfig`; the TPU's own settings go to `tf.distribute.TPUStrategy`",
+    "tf.contrib.tpu.TPUConfig": ("`model.compile(steps_per_execution=iterations_per_loop)` under "
+                                 "`tf.distribute.TPUStrategy`; nothing on the CPU"),
+    "tf.contrib.tpu.InputPipelineConfig": ("`tf.distribute.InputOptions` under `tf.distribute.TPUStrategy`; nothing "
+                                           "on the CPU"),
+    "tf.contrib.tpu.CrossShardOptimizer": ("the optimizer itself: `tf.distribute.TPUStrategy` sums gradients across "
+                                           "replicas (scale the loss by 1 / global batch size)"),
+    "tf.contrib.tpu.bfloat16_scope": "`keras.mixed_precision.set_global_policy(\"mixed_bfloat16\")`",
+    "tf.contrib.cluster_resolver.TPUClusterResolver": "`tf.distribute.cluster_resolver.TPUClusterResolver` (on a TPU VM)",
+    "tf.contrib.tpu": "Keras `model.fit`; on a TPU, `tf.distribute.TPUStrategy` (tf.contrib.tpu is gone from TensorFlow)",
     # --- whole TF1 namespaces a script may stop on ---
     "tf.contrib.slim": "`keras.layers` (slim's layers are `tf.contrib.layers`': see those names), or tf-slim on TF 2",
     "tf.contrib.learn": "Keras: `model.compile` + `model.fit` (contrib.learn is gone from TensorFlow)",
+    "tf.contrib.learn.ModeKeys": "`tf.estimator.ModeKeys` (`PREDICT` where learn said `INFER`), or Keras' `training` argument",
+    "tf.contrib.learn.preprocessing": ("`keras.layers.TextVectorization(output_mode='int', output_sequence_length=N)` "
+                                       "(its own standardisation and split, 1 for unknown words: other ids than TF 1.x's)"),
+    "tf.contrib.crf": ("no native replacement (TensorFlow Addons' `tfa.text.crf_*` no longer imports): keep a CRF of "
+                       "your own, a `transitions` variable with the logsumexp forward recursion and Viterbi decoding"),
+    "tf.contrib.learn.preprocessing.VocabularyProcessor": (
+        "`keras.layers.TextVectorization(output_mode='int', output_sequence_length=N)`, `adapt(texts)` for `fit` "
+        "(its own standardisation and split, 1 for unknown words: other ids than TF 1.x's)"),
     "tf.estimator": ("Keras: the model_fn becomes a `keras.Model`, `train` / `evaluate` / `predict` become "
                      "`model.fit` / `model.evaluate` / `model.predict` (tf.estimator is gone from TensorFlow 2.16+)"),
     "tf.contrib.keras": "`keras`",
@@ -375,12 +429,37 @@ IN_TF2: dict[str, str] = {
     "tf.contrib.layers": "`keras.layers` (see the `tf.contrib.layers.*` names)",
     "tf.contrib.seq2seq": "see the `tf.contrib.seq2seq.*` names: mostly no native replacement",
     "tf.contrib.legacy_seq2seq": "see the `tf.contrib.legacy_seq2seq.*` names",
+    # --- tf.contrib.training, .framework, .signal ---
+    "tf.contrib.training.HParams": ("a `dataclasses.dataclass` (typed fields; `dataclasses.replace` for overrides, "
+                                    "`json.dumps(dataclasses.asdict(h))` for `to_json`) or `ml_collections.ConfigDict`"),
+    "tf.contrib.training.parse_values": "a dict of overrides applied with `dataclasses.replace`, or absl flags",
+    "tf.contrib.training.bucket_by_sequence_length": "`tf.data.Dataset.bucket_by_sequence_length` (no queue runners)",
+    "tf.contrib.training": "see the `tf.contrib.training.*` names",
+    "tf.contrib.framework.nest": "`tf.nest` (`is_sequence` is `tf.nest.is_nested`)",
+    "tf.contrib.framework.load_checkpoint": "`tf.train.load_checkpoint`",
+    "tf.contrib.framework.list_variables": "`tf.train.list_variables`",
+    "tf.contrib.framework.arg_scope": "no arg scopes in TF 2: pass the arguments to each Keras layer",
+    "tf.contrib.framework.get_or_create_global_step": ("`optimizer.iterations` (Keras), or a `tf.Variable(0, "
+                                                       "dtype=tf.int64)` you increment"),
+    "tf.contrib.framework": "see the `tf.contrib.framework.*` names",
+    "tf.contrib.signal": "`tf.signal` (the same functions: `tf.signal.stft`, `inverse_stft`, ...)",
     # --- tensorflow.examples.tutorials.mnist ---
     "input_data.read_data_sets": ("`keras.datasets.mnist.load_data()`: uint8 (60000, 28, 28) images and digit labels; "
                                   "scale by 1 / 255, one-hot with `keras.utils.to_categorical`, split off the first "
                                   "5000 training images for validation as TF1 did; `next_batch` becomes "
                                   "`tf.data.Dataset.from_tensor_slices(...).shuffle(...).batch(128)`"),
 }
+
+for _module in ("tf.flags", "tf.app.flags"):
+    IN_TF2[f"{_module}.FLAGS"] = ("`absl.flags.FLAGS`, parsed by `absl.app.run(main)` or `FLAGS(sys.argv)`; "
+                                  "TF 1.0-1.4's `FLAGS.__flags` is `FLAGS.flag_values_dict()`")
+    for _name in ("DEFINE_string", "DEFINE_integer", "DEFINE_float", "DEFINE_boolean", "DEFINE_bool", "DEFINE_list",
+                  "DEFINE_enum", "DEFINE_multi_string", "DEFINE_multi_integer"):
+        IN_TF2[f"{_module}.{_name}"] = f"`absl.flags.{_name}`"
+for _name in ("crf_log_likelihood", "crf_sequence_score", "crf_multitag_sequence_score", "crf_log_norm",
+              "crf_unary_score", "crf_binary_score", "crf_decode", "viterbi_decode", "CrfForwardRnnCell",
+              "CrfDecodeForwardRnnCell", "CrfDecodeBackwardRnnCell"):
+    IN_TF2[f"tf.contrib.crf.{_name}"] = IN_TF2["tf.contrib.crf"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -594,7 +673,13 @@ def to_json(recorder: Recorder, command: list[str], status: int) -> dict[str, An
     rows = recorder.rows()
     return {"schema": REPORT_SCHEMA, "script": recorder.script, "command": command, "exit_status": status,
             "tensorflow": getattr(recorder.v2, "__version__", None), "failure": recorder.failure,
-            "summary": summary(rows), "classes": CLASS_LABELS, "names": rows}
+            "summary": summary(rows), "classes": CLASS_LABELS, "names": rows, **_translated()}
+
+
+def _translated() -> dict[str, Any]:
+    """What ran translated: Python-2 files' constructs and TF 1.x private paths (rnn_tf1/py2/report.py)."""
+    from rnn_tf1.py2 import report as py2_report
+    return py2_report.entries()
 
 
 def _cell(text: str) -> str:
@@ -625,6 +710,8 @@ def markdown(report: dict[str, Any]) -> str:
             "needs `TF_USE_LEGACY_KERAS=1`; **rnn_tf1** is gone from TensorFlow and provided by rnn-tf1; **another "
             "library** names the package. Names are as the script reached them, while it ran (`tf.` for "
             "`tensorflow.`).", ""]
+    from rnn_tf1.py2 import report as py2_report
+    out += py2_report.markdown(report)
     return "\n".join(out)
 
 

@@ -8,6 +8,10 @@ order (measured on tests/tf1_scripts/seeded_sources.py, which uses all six):
   instead (`seed_eager`), which TF 1.x's `tf.set_random_seed` set under eager execution;
 - graphs the script makes itself (`tf.Graph()`): given the same graph seed when they are made, as
   if the script had called `tf.set_random_seed(N)` inside each;
+- but an op the script seeds itself (`tf.random_normal(..., seed=S)`) in a graph whose seed only
+  `--seed` gave draws what it drew in TF 1.x, where that graph had no seed: TF1's
+  `(DEFAULT_GRAPH_SEED, S)` (`_script_op_seeds_as_tf1`), so tests that compare values recorded
+  under TF 1.x still pass seeded; a graph seed the script sets itself counts as in TF 1.x;
 - variables created without an initializer (an RNN cell's kernel): TF 1.x gave them its seeded
   glorot-uniform initializer; tf-keras's TF1 layers fall back to an unseeded Keras one.
   `restore_default_initializer` gives them TF1's (the same fix `graph.rnn_outputs` makes for the
@@ -59,10 +63,43 @@ def _seed_new_graphs(seed: int) -> None:
     def seeded_init(self, *args, **kwargs):
         init(self, *args, **kwargs)
         if type(self) is ops.Graph:
-            self.seed = seed
+            _give_graph_seed(self, seed)
 
     seeded_init.rnn_tf1_unseeded = init
     ops.Graph.__init__ = seeded_init
+
+
+def _give_graph_seed(graph, seed: int) -> None:
+    """`graph`'s seed is `seed`, marked as --seed's (not the script's: see _script_op_seeds_as_tf1)."""
+    graph._seed = seed  # past the `seed` property, whose setter marks a seed the script sets
+    graph.rnn_tf1_seeded = True
+
+
+def _script_op_seeds_as_tf1() -> None:
+    """`random_seed.get_seed(S)` with S given, in graph mode, in a graph seeded by --seed only: TF 1.x's
+    answer for a graph without a seed, `(DEFAULT_GRAPH_SEED, S)`.  A graph seed the script sets
+    (`tf.set_random_seed`, `graph.seed = ...`) clears the mark, and TensorFlow's rule applies."""
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import ops, random_seed
+
+    get_seed = getattr(random_seed.get_seed, "rnn_tf1_plain", random_seed.get_seed)
+
+    def tf1_get_seed(op_seed):
+        if op_seed is not None and not context.executing_eagerly() and \
+                getattr(ops.get_default_graph(), "rnn_tf1_seeded", False):
+            return random_seed.DEFAULT_GRAPH_SEED, random_seed._truncate_seed(op_seed)
+        return get_seed(op_seed)
+
+    tf1_get_seed.rnn_tf1_plain = get_seed
+    random_seed.get_seed = tf1_get_seed
+    if not getattr(ops.Graph.seed.fget, "rnn_tf1_marks", False):
+        def set_seed(graph, value):
+            graph._seed = value
+            graph.rnn_tf1_seeded = False
+
+        seed_property = property(ops.Graph.seed.fget, set_seed, doc=ops.Graph.seed.__doc__)
+        ops.Graph.seed = seed_property
+        ops.Graph.seed.fget.rnn_tf1_marks = True
 
 
 def _one_iteration_at_a_time() -> None:
@@ -101,7 +138,10 @@ def seed(env) -> None:
         return
     import numpy as np
 
-    env.tf1.set_random_seed(env.seed)
+    from tensorflow.python.framework import ops
+
+    _script_op_seeds_as_tf1()
+    _give_graph_seed(ops.get_default_graph(), env.seed)
     _seed_new_graphs(env.seed)
     _one_iteration_at_a_time()
     np.random.seed(env.seed)

@@ -15,7 +15,8 @@ Not provided (one TF1NameMissing line each, with a hint): canned estimators (`DN
 distribution strategies, exporters, `inputs.pandas_input_fn`.
 
 One module per TF 1.15 file: model_fn.py (ModeKeys, EstimatorSpec), run_config.py, estimator.py,
-training.py (TrainSpec, EvalSpec, train_and_evaluate), inputs.py (numpy_input_fn).
+training.py (TrainSpec, EvalSpec, train_and_evaluate), inputs.py (numpy_input_fn), tpu_estimator.py
+(`tf.estimator.tpu` / `tf.contrib.tpu`: TPUEstimator on the CPU, use_tpu=False).
 
 TF 2: Keras 3 (`keras.Model`, `model.fit`, `model.evaluate`, `model.predict`, `model.save`).
 """
@@ -35,6 +36,15 @@ def inputs_names(env) -> dict[str, Any]:
     from rnn_tf1.tf1.estimator.inputs import numpy_input_fn, pandas_input_fn
 
     return {"numpy_input_fn": numpy_input_fn, "pandas_input_fn": pandas_input_fn}
+
+
+def tpu_names(env) -> dict[str, Any]:
+    """tf.estimator.tpu (TF 1.15's tf.compat.v1.estimator.tpu): TPUEstimator and its configs, run on the
+    CPU with use_tpu=False (tpu_estimator.py)."""
+    from rnn_tf1.tf1.estimator import tpu_estimator as te
+
+    return {name: getattr(te, name) for name in ("TPUEstimator", "TPUEstimatorSpec", "RunConfig", "TPUConfig",
+                                                 "InputPipelineConfig")}
 
 
 def names(env) -> dict[str, Any]:

@@ -154,6 +154,10 @@ class Estimator:
 
     # -- building a graph --------------------------------------------------------------------
 
+    def _create_global_step(self, graph):
+        """TF1's `global_step` variable in `graph` (TPUEstimator makes its own)."""
+        return tf1.train.get_or_create_global_step(graph)
+
     def _new_graph(self):
         """A new graph with TF1's seed rule: RunConfig's tf_random_seed if set; otherwise the graph
         keeps the seed it was made with (`rnn-tf1 run --seed`'s, or none)."""
@@ -206,7 +210,7 @@ class Estimator:
                 raise TypeError(f"saving_listeners must be a list of CheckpointSaverListener, given: {listener}")
         config = self._config
         with self._new_graph().as_default() as graph, graph.device(config.device_fn):
-            global_step = tf1.train.get_or_create_global_step(graph)
+            global_step = self._create_global_step(graph)
             features, labels, input_hooks = self._call_input_fn(input_fn, ModeKeys.TRAIN)
             spec = self._call_model_fn(features, labels, ModeKeys.TRAIN, self.config)
             # TF1: a `loss` summary for TensorBoard unless the model made one; the loss in LOSSES.
@@ -270,7 +274,7 @@ class Estimator:
                 log.info("Could not find trained model in model_dir: %s, running initialization to evaluate.",
                          self._model_dir)
         with self._new_graph().as_default() as graph:
-            global_step = tf1.train.get_or_create_global_step(graph)
+            global_step = self._create_global_step(graph)
             features, labels, input_hooks = self._call_input_fn(input_fn, ModeKeys.EVAL)
             spec = self._call_model_fn(features, labels, ModeKeys.EVAL, self.config)
             metrics = dict(spec.eval_metric_ops)
@@ -329,7 +333,7 @@ class Estimator:
             log.info("Could not find trained model in model_dir: %s, running initialization to predict.",
                      self._model_dir)
         with self._new_graph().as_default() as graph:
-            tf1.train.get_or_create_global_step(graph)
+            self._create_global_step(graph)
             features, _, input_hooks = self._call_input_fn(input_fn, ModeKeys.PREDICT)
             from_pipeline = any(t.op.type == "IteratorGetNext" for t in tf1.nest.flatten(features) if is_tensor(t))
             if not (from_pipeline or tf1.get_collection(tf1.GraphKeys.QUEUE_RUNNERS)):

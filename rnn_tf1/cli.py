@@ -13,6 +13,7 @@ import logging
 import os
 import shlex
 import sys
+import textwrap
 import time
 from importlib import metadata
 
@@ -163,21 +164,27 @@ def cmd_fidelity(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from rnn_tf1.launch.notebook import is_notebook, run_notebook
     from rnn_tf1.launch.script import run_script
+    if (args.script is None) == (args.module is None):
+        raise UsageError("give a SCRIPT.py, a NOTEBOOK.ipynb or -m MODULE" if args.script is None else
+                         f"give either {args.script} or -m {args.module}, not both")
     if args.report is None and (args.report_format or args.force):
         raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
     report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
+    notebook = args.script is not None and is_notebook(args.script)
     if args.show_translation:  # what would run, printed instead of running it
+        if args.module is not None:
+            raise UsageError("--show-translation is for a SCRIPT.py or NOTEBOOK.ipynb, not -m MODULE")
         from rnn_tf1.py2.show import show_translation
         return show_translation(args.script, python2=args.python2)
     from rnn_tf1.tf1.seeding import hash_seed_environment
     restart = hash_seed_environment(args.seed)
-    if restart and not is_notebook(args.script):  # string hashes are salted at start-up: start again seeded
+    if restart and not notebook:  # string hashes are salted at start-up: start again seeded
         sys.stdout.flush()
         sys.stderr.flush()
         os.execve(sys.executable, [sys.executable, "-m", "rnn_tf1", *args.argv], {**os.environ, **restart})
     if args.seed is not None:  # in the process that runs the script (after any restart): notes once
         tf_env.one_arithmetic()  # unseeded, TensorFlow's own kernel choice, as TF 1.x ran
-    if is_notebook(args.script):
+    if notebook:
         for given, option, why in ((args.figures, "--figures", "its figures are inline in the executed copy (--out)"),
                                    (args.script_args, "-- ARGS", "a notebook has no command-line arguments"),
                                    (args.report, "--report", "it records the names a script's own code reaches"),
@@ -187,8 +194,26 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_notebook(args.script, seed=args.seed, data_dir=args.data_dir, out=args.out)
     if args.out:
         raise UsageError("--out is for notebooks (the executed copy); a script's output is its stdout")
+    if args.module is not None:
+        from rnn_tf1.launch.common import Settings
+        from rnn_tf1.launch.module import run_module
+        settings = Settings(seed=args.seed, data_dir=args.data_dir, figures_dir=args.figures,
+                            **({} if report is None else {"report": report[0], "report_format": report[1],
+                                                          "force": report[2]}))
+        return run_module(args.module, args.script_args, settings, ["rnn-tf1", *args.argv], python2=args.python2)
     return run_script(args.script, args.script_args, seed=args.seed, data_dir=args.data_dir,
                       figures_dir=args.figures, report=report, python2=args.python2)
+
+
+def cmd_exec(args: argparse.Namespace) -> int:
+    from rnn_tf1.launch.command import run_command
+    from rnn_tf1.launch.common import Settings
+    if args.report is None and args.report_format:
+        raise UsageError("--report-format needs --report PATH")
+    if args.seed is not None:  # every process of a seeded command computes with the one arithmetic
+        tf_env.one_arithmetic()  # set in this environment, which the command inherits
+    return run_command(args.command_args, Settings(seed=args.seed, data_dir=args.data_dir, report=args.report,
+                                                   report_format=args.report_format or "markdown"))
 
 
 def cmd_kernel(args: argparse.Namespace) -> int:
@@ -355,16 +380,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run", help="run a TF1-era script or notebook unchanged (import tensorflow as tf gives TF 1.x's API)",
-        description="Run SCRIPT as `python SCRIPT` would, with `import tensorflow as tf` giving TF 1.x's "
+        description=textwrap.fill("Run SCRIPT as `python SCRIPT` would, with `import tensorflow as tf` giving TF 1.x's "
                     "API in graph mode: tf.compat.v1 at the top level, tf.contrib.rnn, .layers, .slim, "
                     ".seq2seq, .legacy_seq2seq, .data, .eager (a script starting with "
                     "tf.enable_eager_execution() runs eagerly), tf.estimator (model_fn style) and "
                     "tensorflow.examples.tutorials.mnist.input_data "
-                    "(docs/tf1-scripts.md). The script's own arguments go after --.",
-        epilog="example: rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log\n"
+                    "(docs/tf1-scripts.md). The script's own arguments go after --. "
+                    "`run -m MODULE ARGS` runs a module as `python -m MODULE ARGS` does (a package's __main__, "
+                    "relative imports, a project's test suite: -m pytest, -m unittest); every Python process "
+                    "the program starts gets the same environment (docs/running-tf1-code.md).", 88),
+        epilog="examples:\n"
+               "  rnn-tf1 run tutorial.py --seed 0 > run.log; rnn-tf1 compare run.log\n"
+               "  rnn-tf1 run -m nmt.nmt --src=vi --tgt=en ...   (python -m nmt.nmt ...)\n"
+               "  rnn-tf1 run -m pytest tests/                    (a TF1 project's own tests)\n"
                "A NOTEBOOK.ipynb runs every code cell on the TF1 kernel (see rnn-tf1 kernel): stdout is what "
-               "its cells print; the executed copy goes to --out.")
-    run.add_argument("script", help="the TF1 script (a .py file) or notebook (a .ipynb file)")
+               "its cells print; the executed copy goes to --out.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("script", nargs="?", help="the TF1 script (a .py file) or notebook (a .ipynb file)")
+    run.add_argument("-m", dest="module", default=None, metavar="MODULE",
+                     help="run MODULE as `python -m MODULE` does (the current folder first on sys.path, a "
+                          "package's __main__, relative imports); what follows MODULE is its arguments, "
+                          "or, with --, rnn-tf1's options up to -- and the module's after it")
     run.add_argument("script_args", nargs="*", metavar="-- SCRIPT_ARGS", help="arguments for the script")
     run.add_argument("--seed", type=option_type("seed"), default=None,
                      help="seed the script's run so that it repeats: its graphs (the default one and "
@@ -397,6 +433,31 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the script and its own modules are Python 2 code even where they compile as Python 3: "
                           "run them with Python 2's meaning (docs/python2.md)")
     run.set_defaults(func=cmd_run)
+
+    ex_ = sub.add_parser(
+        "exec", help="run any command (bash run.sh, make, a launcher) so that every Python process it starts "
+                     "gets TF 1.x's API",
+        usage="rnn-tf1 exec [-h] [--seed N] [--data-dir DIR] [--report PATH] [--report-format {markdown,json}] "
+              "-- COMMAND [ARGS ...]",
+        description=textwrap.fill("Run COMMAND (in the style of `conda run`) so that every Python process it starts with "
+                    "this environment's Python gets TF 1.x's API on its first `import tensorflow`, with the "
+                    "same --seed, --data-dir and --report: a project's run.sh calling python several times, "
+                    "make, a launcher starting a parameter server and workers, multiprocessing's children. "
+                    "Processes that never import TensorFlow are untouched. The command's output, exit "
+                    "status and signals are its own (docs/running-tf1-code.md).", 88),
+        epilog="examples: rnn-tf1 exec -- bash run.sh\n"
+               "          rnn-tf1 exec --seed 0 -- python -m pkg.train --steps 100\n"
+               "A command that does not exist: one line, exit status 127.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex_.add_argument("--seed", type=option_type("seed"), default=None,
+                     help="seed every Python process as `run --seed N` seeds a script (PYTHONHASHSEED=N too)")
+    ex_.add_argument("--data-dir", default=None, help="MNIST folder to use instead of the one the scripts name")
+    ex_.add_argument("--report", default=None, metavar="PATH",
+                     help="each Python process that imports TensorFlow writes its own report of the TF1 names "
+                          "it used: PATH's name + .PID (migrate.md -> migrate.4242.md and migrate.4242.json)")
+    ex_.add_argument("--report-format", choices=("markdown", "json"), default=None,
+                     help="json: only the JSON report of each process")
+    ex_.set_defaults(func=cmd_exec)
 
     kernel = sub.add_parser("kernel", help="install or remove the Jupyter kernel with TF 1.x's API",
                             description="Register the Jupyter kernel \"Python 3 · TF 1.x API (rnn-tf1)\": "
@@ -507,18 +568,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_argv(argv: list[str]) -> tuple[list[str], list[str]]:
+    """(rnn-tf1's arguments, the program's): `run SCRIPT [options] -- ARGS`, `run [options] -m MODULE
+    ARGS` (as python -m: all after MODULE is the module's) or `run -m MODULE [options] -- ARGS`,
+    `exec [options] -- COMMAND ARGS` (or `exec [options] COMMAND ARGS`)."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    if argv[:1] == ["run"] and "-m" in argv[:cut]:
+        at = argv.index("-m")
+        if at + 1 >= len(argv) or argv[at + 1] == "--":
+            raise UsageError("argument -m: expected a MODULE (see rnn-tf1 run --help)")
+        rest = argv[at + 2:]
+        if "--" in rest:
+            return argv[:at + 2] + rest[:rest.index("--")], rest[rest.index("--") + 1:]
+        return argv[:at + 2], rest
+    if argv[:1] == ["exec"] and cut == len(argv):  # no --: the command starts at the first non-option
+        at, takes_value = 1, {"--seed", "--data-dir", "--report", "--report-format"}
+        while at < len(argv) and argv[at].startswith("-"):
+            at += 1 if "=" in argv[at] or argv[at] not in takes_value else 2
+        return argv[:at], argv[at:]
+    if argv[:1] in (["run"], ["exec"]) and cut < len(argv):
+        return argv[:cut], argv[cut + 1:]
+    return argv, []
+
+
 def main(argv: list[str] | None = None) -> int:
+    if any(type(f).__name__ == "_RnnTf1StartupFinder" for f in sys.meta_path):
+        from rnn_tf1.launch import hook
+        hook.disable()  # rnn-tf1's own commands set up TensorFlow themselves, also under `rnn-tf1 exec`
     logging.basicConfig(level=logging.INFO, format="rnn-tf1: %(message)s", stream=sys.stderr)
     try:
         argv = sys.argv[1:] if argv is None else argv
-        # `run SCRIPT [options] -- SCRIPT_ARGS`: what follows -- is the script's, untouched.
-        ours, script_args = argv, []
-        if argv[:1] == ["run"] and "--" in argv:
-            cut = argv.index("--")
-            ours, script_args = argv[:cut], argv[cut + 1:]
+        # What follows -- (or -m MODULE) is the program's, untouched.
+        ours, program_args = _split_argv(argv)
         args = build_parser().parse_args(ours)
         if args.command == "run":
-            args.script_args += script_args
+            args.script_args += program_args
+        elif args.command == "exec":
+            args.command_args = program_args
         args.argv = argv
         if args.command in ONE_ARITHMETIC_COMMANDS:
             tf_env.one_arithmetic()  # before TensorFlow and numpy load (`run --seed N`: cmd_run)

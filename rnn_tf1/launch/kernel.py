@@ -171,6 +171,9 @@ def _tf_notices_to_stderr() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """The kernel: TF 1.x's API installed, then ipykernel's kernel app (`-f CONNECTION_FILE`)."""
+    if any(type(f).__name__ == "_RnnTf1StartupFinder" for f in sys.meta_path):
+        from rnn_tf1.launch import hook
+        hook.disable()  # under `rnn-tf1 exec` too, this kernel sets up TF 1.x's API itself, below
     os.environ["MPLBACKEND"] = INLINE_BACKEND  # figures inline, whatever the environment says
     seed = os.environ.pop(SEED_VARIABLE, "")  # popped: a `!command` in a cell does not inherit them
     data_dir = os.environ.pop(DATA_DIR_VARIABLE, "") or None

@@ -1,0 +1,5 @@
+import tensorflow as tf
+
+from .train import main
+
+tf.app.run(main)

@@ -97,7 +97,7 @@ run: data
 	@$(PY) -m rnn_tf1 run $(SCRIPT) --data-dir $(RNN_TF1_DATA_DIR) $(ARGS)
 
 # Two workers: the suite is mostly TensorFlow start-ups and small sessions, which a second worker
-# overlaps even on 2 cores (README, FAQ: `make test`). TEST_JOBS=0 runs it in one process.
+# overlaps even on 2 cores (docs/troubleshooting.md, FAQ: `make test`). TEST_JOBS=0 runs it in one process.
 TEST_JOBS ?= 2
 test: data
 	@$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),-p no:xdist,-n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder) $(ARGS)

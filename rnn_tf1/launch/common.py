@@ -78,8 +78,9 @@ def child_environment(settings: Settings, environ: dict | None = None) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Logging: rnn-tf1's notes on stderr, the root logger left to the program.
 
-class _CurrentStderr(logging.StreamHandler):
-    """Writes to whatever sys.stderr is when a record comes (pytest and IPython replace it)."""
+class CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (pytest and IPython replace it; the
+    kernel's TensorFlow notices use it too)."""
 
     @property
     def stream(self):
@@ -96,7 +97,7 @@ def own_logging() -> None:
     `logging.basicConfig(stream=sys.stdout, format=...)` then takes effect, as under `python`."""
     ours = logging.getLogger("rnn_tf1")
     if not any(getattr(h, "_rnn_tf1", False) for h in ours.handlers):
-        handler = _CurrentStderr()
+        handler = CurrentStderr()
         handler.setFormatter(logging.Formatter("rnn-tf1: %(message)s"))
         handler._rnn_tf1 = True
         ours.addHandler(handler)
@@ -113,7 +114,7 @@ def own_logging() -> None:
 def tf_notices(stream_handler: logging.Handler | None = None) -> None:
     """TensorFlow's own notices (deprecations the program triggers) on stderr as TF 1.x showed them,
     `WARNING:tensorflow:...`; WARN and above unless the program sets tf.logging's verbosity."""
-    handler = stream_handler or _CurrentStderr()
+    handler = stream_handler or CurrentStderr()
     handler.setFormatter(logging.Formatter("%(levelname)s:tensorflow:%(message)s"))
     tf_logger = logging.getLogger("tensorflow")
     tf_logger.handlers[:] = [handler]  # also TensorFlow's own handler, which goes to stdout when interactive

@@ -146,23 +146,11 @@ def remove_kernel(name: str = KERNEL_NAME, user: bool = False, sys_prefix: bool 
     return manager.remove_kernel_spec(name)
 
 
-class _CurrentStderr(logging.StreamHandler):
-    """A handler writing to whatever sys.stderr is when a record comes (the kernel replaces
-    sys.stderr with the cell's stderr stream after this handler is made)."""
-
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value):
-        pass
-
-
 def _tf_notices_to_stderr() -> None:
     # TensorFlow's notices (deprecations a cell triggers) as TF 1.x showed them in a notebook: the
     # cell's stderr, `WARNING:tensorflow:...`; never stdout, which carries only what cells print.
-    handler = _CurrentStderr()
+    from rnn_tf1.launch.common import CurrentStderr  # the kernel replaces sys.stderr per cell
+    handler = CurrentStderr()
     handler.setFormatter(logging.Formatter("%(levelname)s:tensorflow:%(message)s"))
     tf_logger = logging.getLogger("tensorflow")
     tf_logger.handlers[:] = [handler]  # also TensorFlow's own handler, which goes to stdout when interactive

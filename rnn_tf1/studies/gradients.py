@@ -3,7 +3,7 @@
 `time_step_norms` measures ||dL/dh_t|| for t = 1..T over a batch, where h_t is
 static_rnn's output (the hidden state) at image row t and L the tutorial's loss
 (mean cross-entropy over the batch).  How fast it falls from t = T back to
-t = 1 is the vanishing gradient; the README gives what it measures on this model
+t = 1 is the vanishing gradient; docs/gradients.md gives what it measures on this model
 (on 28 rows it falls least for the plain tanh RNN).
 
 `run_cells` is the experiment: train each cell for the same budget, then

@@ -1,4 +1,4 @@
-"""The verdict of `rnn-tf1 compare` for many runs at once, as a Markdown table (the README's
+"""The verdict of `rnn-tf1 compare` for many runs at once, as a Markdown table (docs/against-the-tutorial.md's
 false-alarm and power tables are made with it).
 
     python scripts/verdict_table.py [--band BAND.json] LABEL=RUN_DIR_OR_LOG ...

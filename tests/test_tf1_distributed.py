@@ -3,7 +3,7 @@ SyncReplicasOptimizer and MonitoredTrainingSession(master=...), as separate proc
 (tests/tf1_projects/distributed: one ps, two workers, between-graph replication, the chief writes the
 checkpoint, a fourth process restores it), and tf.test.create_local_cluster (rnn_tf1/tf1/cluster.py).
 
-The multi-process job runs once per module (each role `python -m rnn_tf1 run trainer.py --seed 0 -- ...`);
+The multi-process job runs once per module, through the project's run.sh under `rnn-tf1 exec --seed 0`;
 its numbers are checked against a numpy replay of synchronous between-graph SGD.  The in-process
 checks use tf.compat.v1 directly (no install(): it changes the whole process)."""
 import os
@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 
 import rnn_tf1  # noqa: F401  (before TensorFlow)
 import numpy as np
@@ -27,57 +26,25 @@ STEPS, BATCH, RATE = 6, 8, 0.1
 LINE = re.compile(r"worker (\d): local step (\d+), global step (\d+), batch loss ([-\d.]+)")
 
 
-def _start(*args, log):
-    # PYTHONHASHSEED given: a seeded run need not restart itself to set it (the same run, one start fewer).
-    return subprocess.Popen([sys.executable, "-m", "rnn_tf1", "run", *args], cwd=PROJECT, stdout=log,
-                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-
-
-def _wait_for(path, text, process, deadline):
-    while time.monotonic() < deadline:
-        with open(path) as f:
-            if text in f.read():
-                return
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    with open(path) as f:
-        raise AssertionError(f"no {text!r} from the chief:\n{f.read()}")
-
-
 @pytest.fixture(scope="module")
 def job(tmp_path_factory):
-    """ps + chief + worker 1 (started once the chief's session is ready, as run.sh does), seeded, sync;
-    then evaluate.py restores the chief's checkpoint.  -> (logs by role, train_dir).  Every process
-    started here is ended here, the ps (which serves until stopped) included."""
+    """The project's own launcher under the command form, as its user would start it:
+    `rnn-tf1 exec --seed 0 -- bash run.sh TRAIN_DIR --sync ...` starts the ps, the chief and worker 1
+    (once the chief's session is ready) with plain `python trainer.py`, then `python evaluate.py`
+    restores the chief's checkpoint; the hook gives each process TF 1.x's API and seed 0.  run.sh
+    ends every process it started, the ps (which serves until stopped) included.
+    -> (logs by role, train_dir)."""
     root = tmp_path_factory.mktemp("distributed")
-    train_dir = str(root / "train")
-    ports = [cluster.free_port() for _ in range(3)]
-    hosts = [f"--ps_hosts=localhost:{ports[0]}", f"--worker_hosts=localhost:{ports[1]},localhost:{ports[2]}",
-             f"--train_dir={train_dir}", "--steps", str(STEPS), "--batch_size", str(BATCH), "--sync"]
-    paths = {role: str(root / f"{role}.log") for role in ("ps", "worker0", "worker1", "evaluate")}
-    processes = []
-    deadline = time.monotonic() + 300
-    try:
-        for role, task in (("ps", "--job_name=ps"), ("worker0", "--job_name=worker")):
-            with open(paths[role], "w") as log:
-                processes.append(_start("trainer.py", "--seed", "0", "--", task, "--task_index=0", *hosts, log=log))
-        _wait_for(paths["worker0"], "session ready", processes[1], deadline)
-        with open(paths["worker1"], "w") as log:
-            processes.append(_start("trainer.py", "--seed", "0", "--", "--job_name=worker", "--task_index=1",
-                                    *hosts, log=log))
-        codes = [p.wait(timeout=max(1, deadline - time.monotonic())) for p in processes[1:]]
-        ps_alive = processes[0].poll() is None
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    with open(paths["evaluate"], "w") as log:
-        evaluated = _start("evaluate.py", "--", f"--train_dir={train_dir}", log=log).wait(timeout=300)
-    logs = {role: open(path).read() for role, path in paths.items()}
-    assert codes == [0, 0] and evaluated == 0, logs
-    assert ps_alive, "the ps stopped before it was told to"
+    train_dir, logs_dir = str(root / "train"), root / "logs"
+    logs_dir.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "rnn_tf1", "exec", "--seed", "0", "--", "bash", "run.sh", train_dir,
+         "--steps", str(STEPS), "--batch_size", str(BATCH), "--sync"],
+        cwd=PROJECT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHON": sys.executable, "LOGS": str(logs_dir)})
+    logs = {role: (logs_dir / f"{role}.log").read_text() for role in ("ps", "worker0", "worker1")}
+    logs["evaluate"] = proc.stdout
+    assert proc.returncode == 0, (proc.stderr, logs)
     return logs, train_dir
 
 

@@ -2,14 +2,16 @@
 # A TF 1.x distributed job on this machine: one parameter server and two workers, each a process of
 # its own started with plain `python trainer.py`, then a fourth process that restores the chief's
 # checkpoint.  Usage: bash run.sh [TRAIN_DIR] [trainer flags, e.g. --sync --steps 40]
-# PYTHON names the interpreter (default: python).  On several machines, start the same trainer.py
+# PYTHON names the interpreter (default: python); LOGS, a folder to keep the processes' logs in
+# (default: a temporary one, removed at the end).  On several machines, start the same trainer.py
 # commands on each host with its own --job_name/--task_index and the hosts' real addresses.
 set -u
 PYTHON=${PYTHON:-python}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TRAIN_DIR=${1:-$(mktemp -d)/train}
 shift || true
-LOGS=$(mktemp -d)
+KEEP_LOGS=${LOGS:+yes}
+LOGS=${LOGS:-$(mktemp -d)}
 # Three free ports, asked of the operating system.
 read -r PS_PORT W0_PORT W1_PORT < <("$PYTHON" - <<'PY'
 import socket
@@ -23,7 +25,7 @@ HOSTS="--ps_hosts=localhost:$PS_PORT --worker_hosts=localhost:$W0_PORT,localhost
 
 "$PYTHON" "$HERE/trainer.py" --job_name=ps --task_index=0 $HOSTS "$@" > "$LOGS/ps.log" 2>&1 &
 PS_PID=$!
-trap 'kill $PS_PID ${W0_PID:-} ${W1_PID:-} 2>/dev/null; rm -rf "$LOGS"' EXIT
+trap 'kill $PS_PID ${W0_PID:-} ${W1_PID:-} 2>/dev/null; [ -n "$KEEP_LOGS" ] || rm -rf "$LOGS"' EXIT
 trap 'exit 130' INT TERM  # Ctrl-C or kill: the EXIT line above still ends every process started here
 "$PYTHON" "$HERE/trainer.py" --job_name=worker --task_index=0 $HOSTS "$@" > "$LOGS/worker0.log" 2>&1 &
 W0_PID=$!

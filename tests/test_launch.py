@@ -41,8 +41,9 @@ def project(tmp_path_factory):
 # --- The probe: what a program sees of how it was started, under python and under each form. ---
 
 FORMS = {
-    "script": (["probe.py", "a", "-b"], ["run", "probe.py", "--", "a", "-b"],
-               ["exec", "--", "python", "probe.py", "a", "-b"]),
+    # one probe file: as a script by its path, as a module of its package
+    "script": (["tinyreg/probe.py", "a", "-b"], ["run", "tinyreg/probe.py", "--", "a", "-b"],
+               ["exec", "--", "python", "tinyreg/probe.py", "a", "-b"]),
     "module": (["-m", "tinyreg.probe", "a", "-b"], ["run", "-m", "tinyreg.probe", "a", "-b"],
                ["exec", "--", "python", "-m", "tinyreg.probe", "a", "-b"]),
 }
@@ -69,14 +70,17 @@ def test_a_program_sees_what_it_sees_under_python(probes, project, form, starter
     assert plain.returncode == 0 and ours.returncode == 0, ours.stderr
     assert ours.stdout == plain.stdout
     seen = json.loads(plain.stdout.splitlines()[0])
-    folder = str(project / "tinyreg")
-    assert seen["path0"] == folder and plain.stdout.splitlines()[1] == "LOG WARNING probe done"
+    folder = str(project / "tinyreg")  # the current folder; the probe is tinyreg/probe.py in it
+    probe = os.path.join(folder, "tinyreg", "probe.py")
+    assert plain.stdout.splitlines()[1] == "LOG WARNING probe done"
     if form == "module":  # what python -m gives: the module's spec, its package, argv[0] its file
+        assert seen["path0"] == folder
         assert seen["__spec__"] == "tinyreg.probe" and seen["__package__"] == "tinyreg"
-        assert seen["argv"] == [os.path.join(folder, "tinyreg", "probe.py"), "a", "-b"] == [seen["__file__"], "a", "-b"]
-    else:
+        assert seen["argv"] == [probe, "a", "-b"] == [seen["__file__"], "a", "-b"]
+    else:  # a script: its own folder first on sys.path, argv[0] as typed
+        assert seen["path0"] == os.path.dirname(probe)
         assert seen["__spec__"] is None and seen["__package__"] is None
-        assert seen["argv"] == ["probe.py", "a", "-b"] and seen["__file__"] == os.path.join(folder, "probe.py")
+        assert seen["argv"] == ["tinyreg/probe.py", "a", "-b"] and seen["__file__"] == probe
 
 
 # --- The project's own commands and test suites. ---

@@ -16,6 +16,7 @@ import importlib.machinery
 import importlib.util
 import logging
 import os
+import re
 import sys
 import types
 from typing import Any
@@ -74,19 +75,31 @@ def _hint() -> None:
         log.info("note: %s", SESSION_HINT)
 
 
+# A file none of whose words is such a name needs no parse: most of a project's files.
+_FALLBACK_WORD = re.compile(r"\b(?:%s)\b" % "|".join(FALLBACK_NAMES))
+
+
 def _note_fallbacks(source: str, filename: str) -> None:
     """A Python-3 file that uses a Python 2 builtin it does not define: one note per name."""
+    if not _FALLBACK_WORD.search(source):
+        return
     try:
         tree = ast.parse(source, filename)
     except (SyntaxError, ValueError):
         return
-    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    bound |= {a.asname or a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
-              for a in n.names}
-    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    bound, used = set(), []  # one walk: the names the file binds, and its loads of fallback names in order
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in FALLBACK_NAMES \
-                and node.id not in bound and node.id not in SESSION.noted_names:
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+            elif node.id in FALLBACK_NAMES:
+                used.append(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {a.asname or a.name for a in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+    for node in used:
+        if node.id not in bound and node.id not in SESSION.noted_names:
             SESSION.noted_names.add(node.id)
             log.info("note: %s:%d uses %s, Python 2's name; it is %s here", os.path.basename(filename),
                      node.lineno, node.id, FALLBACK_NAMES[node.id])

@@ -237,7 +237,7 @@ def test_waitforbuttonpress_does_not_wait_without_a_screen(tmp_path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from rnn_tf1.launch.script import _headless_pyplot
+    from rnn_tf1.launch.common import _headless_pyplot
     calls = _headless_pyplot(str(tmp_path), "examples.py")
     plt.figure(7)
     plt.plot([0, 1], [1, 0])

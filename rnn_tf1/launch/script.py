@@ -66,15 +66,6 @@ def _python3_or_2_error(source: bytes, path: str) -> SyntaxError | None:
     return error
 
 
-# Kept under their names here: the shared path (common.py) is where they live.
-figure_path = common.figure_path
-_headless_pyplot = common._headless_pyplot
-
-
-def script_traceback(exc: BaseException, script: str) -> str:
-    return common.trimmed_traceback(exc, script)
-
-
 def _command(path: str, script_args: list[str], seed: int | None) -> list[str]:
     """The run as a command line, for the report's header."""
     return ["rnn-tf1", "run", path, *(["--seed", str(seed)] if seed is not None else []),

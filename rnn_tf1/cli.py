@@ -169,7 +169,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                          f"give either {args.script} or -m {args.module}, not both")
     if args.report is None and (args.report_format or args.force):
         raise UsageError(f"{'--report-format' if args.report_format else '--force'} needs --report PATH")
-    report = None if args.report is None else (args.report, args.report_format or "markdown", args.force)
     notebook = args.script is not None and is_notebook(args.script)
     if args.show_translation:  # what would run, printed instead of running it
         if args.module is not None:
@@ -194,15 +193,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_notebook(args.script, seed=args.seed, data_dir=args.data_dir, out=args.out)
     if args.out:
         raise UsageError("--out is for notebooks (the executed copy); a script's output is its stdout")
+    from rnn_tf1.launch.common import Settings
+    settings = Settings(seed=args.seed, data_dir=args.data_dir, figures_dir=args.figures, report=args.report,
+                        report_format=args.report_format or "markdown", force=args.force)
     if args.module is not None:
-        from rnn_tf1.launch.common import Settings
         from rnn_tf1.launch.module import run_module
-        settings = Settings(seed=args.seed, data_dir=args.data_dir, figures_dir=args.figures,
-                            **({} if report is None else {"report": report[0], "report_format": report[1],
-                                                          "force": report[2]}))
         return run_module(args.module, args.script_args, settings, ["rnn-tf1", *args.argv], python2=args.python2)
-    return run_script(args.script, args.script_args, seed=args.seed, data_dir=args.data_dir,
-                      figures_dir=args.figures, report=report, python2=args.python2)
+    return run_script(args.script, args.script_args, settings, python2=args.python2)
 
 
 def cmd_exec(args: argparse.Namespace) -> int:

@@ -72,14 +72,9 @@ def _command(path: str, script_args: list[str], seed: int | None) -> list[str]:
             *(["--", *script_args] if script_args else [])]
 
 
-def run_script(path: str, script_args: list[str], seed: int | None = None, data_dir: str | None = None,
-               figures_dir: str | None = None, report: tuple[str, str, bool] | None = None,
-               python2: bool = False) -> int:
-    """Run `path` as __main__ in the TF1 environment; returns its exit status."""
+def run_script(path: str, script_args: list[str], settings: common.Settings, python2: bool = False) -> int:
+    """Run `path` as __main__ in the TF1 environment with the run's `settings`; returns its exit status."""
     check_script(path)
-    settings = common.Settings(seed=seed, data_dir=data_dir, figures_dir=figures_dir,
-                               **({} if report is None else {"report": report[0], "report_format": report[1],
-                                                             "force": report[2]}))
     script = os.path.abspath(path)
     recorder, report_paths = common.prepare(settings, path)
     common.enable_for_children(settings)
@@ -101,4 +96,4 @@ def run_script(path: str, script_args: list[str], seed: int | None = None, data_
         exec(code, main.__dict__)
     return common.run_main(execute, program=path, first_file=script,
                            project=os.path.dirname(script), recorder=recorder, report_paths=report_paths,
-                           settings=settings, command=_command(path, script_args, seed))
+                           settings=settings, command=_command(path, script_args, settings.seed))
